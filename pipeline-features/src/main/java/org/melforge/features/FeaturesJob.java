@@ -1,0 +1,233 @@
+package org.melforge.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
+import org.apache.spark.util.SerializableConfiguration;
+import org.melforge.corpus.Catalog;
+import org.melforge.corpus.CorpusInput;
+import org.melforge.corpus.CorpusReader;
+import org.melforge.corpus.Layout;
+import org.melforge.tensorstore.ErrorTable;
+import org.melforge.tensorstore.Reason;
+import org.melforge.tensorstore.TensorTable;
+import org.melforge.tensorstore.TensorTableStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The features job: corpora to Parquet log-mel tensor tables. For each table profile it builds
+ * the catalog of its inputs, decodes and transforms the audio on executors, writes the table
+ * (partitioned by dataset and split, zstd, dynamic partition overwrite so a rerun replaces what it
+ * rewrites and nothing else), then the per-mel-bin statistics; finally the {@code _errors} table
+ * and {@code _summary.json}. Every Spark job it starts is labelled with its stage.
+ */
+public final class FeaturesJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
+  private static final String JOB_GROUP = "melforge-features";
+
+  private final SparkSession spark;
+  private final FeaturesOptions options;
+
+  public FeaturesJob(SparkSession spark, FeaturesOptions options) {
+    this.spark = spark;
+    this.options = options;
+  }
+
+  /** Runs the job; bad inputs end up in the errors table, never as an exception. */
+  public FeaturesResult execute() {
+    Map<String, List<CorpusInput>> byProfile = resolveInputs();
+    List<FeaturesResult.TableCounts> tables = new ArrayList<>();
+    List<Dataset<Row>> errors = new ArrayList<>();
+    long catalogErrors = 0;
+    for (Map.Entry<String, List<CorpusInput>> e : byProfile.entrySet()) {
+      TableRun run = runTable(options.profiles().get(e.getKey()), e.getValue());
+      tables.add(run.counts());
+      errors.add(run.errors());
+      catalogErrors += run.catalogErrors();
+    }
+    String errorsPath = writeErrors(errors);
+    FeaturesResult result = new FeaturesResult(List.copyOf(tables), errorsPath, catalogErrors,
+        options.maxErrorFraction());
+    writeJson(new Path(options.output(), "_summary.json"), result.toJson());
+    errors.forEach(Dataset::unpersist);
+    return result;
+  }
+
+  private record TableRun(FeaturesResult.TableCounts counts, Dataset<Row> errors, long catalogErrors) {}
+
+  private TableRun runTable(TableProfile profile, List<CorpusInput> inputs) {
+    stage("catalog " + profile.name());
+    Dataset<Row> catalog = catalog(inputs).persist(StorageLevel.MEMORY_AND_DISK());
+    long total = catalog.count();
+    Dataset<Row> usable = catalog.filter(col(Catalog.ERROR_REASON).isNull());
+    long files = usable.count();
+
+    LongAccumulator filesDone = spark.sparkContext().longAccumulator("files done " + profile.name());
+    Dataset<Row> outcomes = extract(profile, usable, files, filesDone)
+        .persist(StorageLevel.MEMORY_AND_DISK_SER());
+    String tablePath = new Path(options.output(), profile.name()).toString();
+    stage("decode + log-mel + write " + profile.name() + " (" + files + " files)");
+    try (ProgressReporter ignored = new ProgressReporter("features[" + profile.name() + "]",
+        filesDone, files, options.progressIntervalSeconds())) {
+      outcomes.filter(col(TensorTable.TENSOR).isNotNull())
+          .select(Arrays.stream(TensorTable.SCHEMA.fieldNames()).map(functions::col).toArray(Column[]::new))
+          .write().mode(SaveMode.Overwrite)
+          .partitionBy(TensorTable.PARTITION_COLUMNS.toArray(String[]::new))
+          .option("compression", "zstd")
+          .parquet(tablePath);
+    }
+
+    stage("count " + profile.name());
+    Row c = outcomes.agg(
+        sum(when(col(TensorTable.TENSOR).isNotNull().and(col(TensorTable.WINDOW).equalTo(0)), 1).otherwise(0)),
+        sum(when(col(TensorTable.WINDOW).equalTo(0).and(col(OutcomeRows.CONVERTED)), 1).otherwise(0)),
+        sum(when(col(OutcomeRows.ISSUE_REASON).equalTo(Reason.PADDED.code()), 1).otherwise(0)),
+        sum(when(col(TensorTable.TENSOR).isNull(), 1).otherwise(0)),
+        sum(when(col(TensorTable.TENSOR).isNotNull(), 1).otherwise(0))).first();
+    Dataset<Row> errors = catalogErrors(catalog).unionByName(outcomeIssues(outcomes))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    long rejected = total - files;
+    errors.count();
+    outcomes.unpersist();
+    catalog.unpersist();
+
+    String statsPath = new Path(options.output(), profile.name() + ".stats.json").toString();
+    stage("statistics " + profile.name());
+    writeJson(new Path(statsPath), TensorTableStats.compute(spark.read().parquet(tablePath), tablePath));
+    FeaturesResult.TableCounts counts = new FeaturesResult.TableCounts(profile.name(), tablePath, statsPath,
+        total, asLong(c, 0), asLong(c, 1), asLong(c, 2), rejected + asLong(c, 3), asLong(c, 4));
+    LOG.info("table {}: {}", profile.name(), counts);
+    return new TableRun(counts, errors, rejected);
+  }
+
+  private Dataset<Row> extract(TableProfile profile, Dataset<Row> usable, long files,
+      LongAccumulator filesDone) {
+    int partitions = options.partitions() > 0 ? options.partitions()
+        : (int) Math.max(1, Math.ceil(files / (double) options.filesPerPartition()));
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    Broadcast<SerializableConfiguration> conf =
+        jsc.broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
+    FeatureExtractor extractor = new FeatureExtractor(profile, options.nsynthClipSeconds(), conf, filesDone);
+    return spark.createDataFrame(
+        usable.repartition(partitions, col(Catalog.SOURCE_ID)).javaRDD().mapPartitions(extractor),
+        OutcomeRows.SCHEMA);
+  }
+
+  private Dataset<Row> catalog(List<CorpusInput> inputs) {
+    Dataset<Row> all = null;
+    for (CorpusInput input : inputs) {
+      Dataset<Row> one = CorpusReader.catalog(spark, input)
+          .withColumn(FeatureExtractor.LAYOUT, lit(input.layout().name()));
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
+  }
+
+  private static Dataset<Row> catalogErrors(Dataset<Row> catalog) {
+    return catalog.filter(col(Catalog.ERROR_REASON).isNotNull()).select(
+        col(Catalog.SOURCE_PATH).as(ErrorTable.PATH),
+        col(Catalog.DATASET).as(ErrorTable.DATASET),
+        col(Catalog.SOURCE_ID).as(ErrorTable.SOURCE_ID),
+        lit("catalog").as(ErrorTable.STAGE),
+        col(Catalog.ERROR_REASON).as(ErrorTable.REASON),
+        col(Catalog.ERROR_MESSAGE).as(ErrorTable.MESSAGE),
+        lit(ErrorTable.ERROR).as(ErrorTable.SEVERITY));
+  }
+
+  private static Dataset<Row> outcomeIssues(Dataset<Row> outcomes) {
+    Object[] warnings = Arrays.stream(Reason.values())
+        .filter(r -> r.severity().equals(ErrorTable.WARNING)).map(Reason::code).toArray();
+    return outcomes.filter(col(OutcomeRows.ISSUE_REASON).isNotNull()).select(
+        col(TensorTable.SOURCE_PATH).as(ErrorTable.PATH),
+        col(TensorTable.DATASET).as(ErrorTable.DATASET),
+        col(OutcomeRows.SOURCE_ID).as(ErrorTable.SOURCE_ID),
+        col(OutcomeRows.ISSUE_STAGE).as(ErrorTable.STAGE),
+        col(OutcomeRows.ISSUE_REASON).as(ErrorTable.REASON),
+        col(OutcomeRows.ISSUE_MESSAGE).as(ErrorTable.MESSAGE),
+        when(col(OutcomeRows.ISSUE_REASON).isin(warnings), lit(ErrorTable.WARNING))
+            .otherwise(lit(ErrorTable.ERROR)).as(ErrorTable.SEVERITY));
+  }
+
+  private String writeErrors(List<Dataset<Row>> errors) {
+    String path = new Path(options.output(), "_errors").toString();
+    stage("write _errors");
+    Dataset<Row> all = errors.stream().reduce(Dataset::unionByName)
+        .orElseGet(() -> spark.createDataFrame(List.of(), ErrorTable.SCHEMA));
+    all.coalesce(1).write().mode(SaveMode.Overwrite).partitionBy(ErrorTable.DATASET)
+        .option("compression", "zstd").parquet(path);
+    return path;
+  }
+
+  private Map<String, List<CorpusInput>> resolveInputs() {
+    Map<String, List<CorpusInput>> byProfile = new LinkedHashMap<>();
+    for (FeaturesOptions.Input in : options.inputs()) {
+      Path root = new Path(in.path());
+      Layout layout = in.layout() != null ? in.layout() : Layout.detect(fileSystem(root), root);
+      String dataset = in.dataset() != null ? in.dataset() : defaultDataset(layout, root);
+      String profile = in.profile() != null ? in.profile() : layout == Layout.NSYNTH ? "nsynth" : "speech";
+      LOG.info("input {}: layout {}, dataset {}, table {}", in.path(), layout, dataset, profile);
+      byProfile.computeIfAbsent(profile, p -> new ArrayList<>())
+          .add(new CorpusInput(in.path(), layout, dataset, options.splits()));
+    }
+    return byProfile;
+  }
+
+  private static String defaultDataset(Layout layout, Path root) {
+    return switch (layout) {
+      case NSYNTH -> "nsynth";
+      case LIBRISPEECH -> "librispeech";
+      case FOLDER -> root.getName();
+    };
+  }
+
+  private FileSystem fileSystem(Path path) {
+    try {
+      return path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the file system of " + path, e);
+    }
+  }
+
+  private void writeJson(Path path, Object value) {
+    try (OutputStream out = fileSystem(path).create(path, true)) {
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, value);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path, e);
+    }
+  }
+
+  private void stage(String description) {
+    spark.sparkContext().setJobGroup(JOB_GROUP, "features: " + description, false);
+    LOG.info("features: {}", description);
+  }
+
+  private static long asLong(Row row, int i) {
+    return row.isNullAt(i) ? 0L : row.getLong(i);
+  }
+}

@@ -1,0 +1,96 @@
+package org.melforge.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.melforge.features.FeaturesOptions;
+import org.melforge.features.TableProfile;
+
+class ConfigValidationTest {
+
+  private static final String INPUT = "features.inputs=[{path=\"/data/nsynth-train\", layout=nsynth}]";
+
+  private static ConfigValidationException invalid(String... overrides) {
+    List<String> all = new java.util.ArrayList<>(List.of(INPUT));
+    all.addAll(List.of(overrides));
+    return assertThrows(ConfigValidationException.class,
+        () -> FeaturesOptions.from(ConfigLoader.load(null, all)));
+  }
+
+  @Test
+  void defaultsGiveTheIssueProfiles() {
+    FeaturesOptions o = FeaturesOptions.from(ConfigLoader.load(null, List.of(INPUT)));
+    TableProfile nsynth = o.profiles().get("nsynth");
+    assertEquals(1024, nsynth.mel().nFft());
+    assertEquals(256, nsynth.mel().hopLength());
+    assertEquals(80, nsynth.mel().nMels());
+    assertEquals(128, nsynth.frames());
+    assertEquals(TableProfile.Windows.FIRST, nsynth.windows());
+    TableProfile speech = o.profiles().get("speech");
+    assertEquals(400, speech.mel().winLength());
+    assertEquals(160, speech.mel().hopLength());
+    assertEquals(128, speech.mel().nMels());
+    assertEquals(320, speech.frames());
+    assertEquals(TableProfile.Windows.CONSECUTIVE, speech.windows());
+    assertEquals(3.2, speech.windowSeconds(), 1e-12);
+    assertEquals(0.05, o.maxErrorFraction());
+  }
+
+  @Test
+  void unknownKeyIsNamedWithASuggestion() {
+    ConfigValidationException e = invalid("features.max-eror-fraction=0.1");
+    assertEquals(1, e.problems().size(), e.getMessage());
+    assertTrue(e.problems().get(0).contains("features.max-eror-fraction: unknown key"), e.getMessage());
+    assertTrue(e.problems().get(0).contains("did you mean 'max-error-fraction'"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypeNamesKeyAndExpectedType() {
+    ConfigValidationException e = invalid("features.profiles.speech.hop-length=fast");
+    assertTrue(e.getMessage().contains("features.profiles.speech.hop-length: expected an integer"), e.getMessage());
+  }
+
+  @Test
+  void impossibleValuesNameTheRangeOrChoices() {
+    ConfigValidationException e = invalid("features.max-error-fraction=1.5",
+        "features.profiles.nsynth.mel-scale=bark", "features.inputs=[{path=x, layout=mp3}]");
+    String m = e.getMessage();
+    assertEquals(3, e.problems().size(), m);
+    assertTrue(m.contains("features.max-error-fraction: 1.5 is out of range [0, 1]"), m);
+    assertTrue(m.contains("features.profiles.nsynth.mel-scale: 'bark' is not one of [slaney, htk]"), m);
+    assertTrue(m.contains("features.inputs[0].layout: 'mp3' is not one of [auto, nsynth, librispeech, folder]"), m);
+  }
+
+  @Test
+  void crossFieldChecksNameTheProfile() {
+    ConfigValidationException e = invalid("features.profiles.speech.win-length=2048",
+        "features.split.train=0.5");
+    String m = e.getMessage();
+    assertTrue(m.contains("features.profiles.speech:"), m);
+    assertTrue(m.contains("features.split: split ratios must be >= 0 and sum to 1"), m);
+  }
+
+  @Test
+  void missingInputsAreReported() {
+    ConfigValidationException e = assertThrows(ConfigValidationException.class,
+        () -> FeaturesOptions.from(ConfigLoader.load(null, List.of())));
+    assertTrue(e.getMessage().contains("features.inputs: no corpus given"), e.getMessage());
+  }
+
+  @Test
+  void malformedOverrideIsRejected() {
+    ConfigValidationException e = assertThrows(ConfigValidationException.class,
+        () -> ConfigLoader.load(null, List.of("features.output")));
+    assertTrue(e.getMessage().contains("is not of the form key=value"), e.getMessage());
+  }
+
+  @Test
+  void sparkSettingsAreCarried() {
+    FeaturesOptions o = FeaturesOptions.from(ConfigLoader.load(null,
+        List.of(INPUT, "spark.settings.\"spark.sql.shuffle.partitions\"=7")));
+    assertEquals("7", o.sparkSettings().get("spark.sql.shuffle.partitions"));
+  }
+}

@@ -1,0 +1,73 @@
+package org.melforge.features;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melforge.spark.TestSpark;
+import org.melforge.tensorstore.Npy;
+
+/** The command line: exit codes, the threshold, inspect and export. */
+class FeaturesCliTest {
+
+  @TempDir
+  Path tmp;
+
+  @Test
+  void configurationErrorsExitWithUsageBeforeAnySparkWork() {
+    assertEquals(FeaturesCli.USAGE, FeaturesCli.run(new String[] {"run"}));
+    assertEquals(FeaturesCli.USAGE, FeaturesCli.run(new String[] {"run", "--input", "x", "features.partitions=-1"}));
+    assertEquals(FeaturesCli.USAGE, FeaturesCli.run(new String[] {"frobnicate"}));
+    assertEquals(FeaturesCli.USAGE, FeaturesCli.run(new String[] {"run", "--inputs", "x"}));
+  }
+
+  @Test
+  void errorFractionDecidesTheExitCodeAndInspectExportWork() throws Exception {
+    TestSpark.get();
+    Path corpus = TestCorpora.nsynthWithBadFiles(tmp);
+    String out = tmp.resolve("out").toString();
+    assertEquals(FeaturesCli.TOO_MANY_ERRORS, FeaturesCli.run(new String[] {
+        "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.2"}));
+    assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
+        "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.3"}));
+
+    String text = captureStdout(() -> FeaturesCli.run(new String[] {
+        "inspect", out + "/nsynth", "--images", "2", "--out", tmp.resolve("img").toString()}));
+    assertTrue(text.contains("rows: 18"), text);
+    assertTrue(text.contains("dataset=nsynth/split=train"), text);
+    assertTrue(text.contains("80 mel bins"), text);
+    try (Stream<Path> pngs = Files.list(tmp.resolve("img"))) {
+      assertEquals(2, pngs.filter(p -> p.toString().endsWith(".png")).count());
+    }
+
+    Path npy = tmp.resolve("npy");
+    assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
+        "export", out + "/nsynth", "--out", npy.toString(), "--split", "valid"}));
+    try (Stream<Path> files = Files.list(npy)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".npy")).toList()) {
+        Npy.Array a = Npy.read(Files.newInputStream(f));
+        assertEquals(80, a.dim(0));
+        assertEquals(128, a.dim(1));
+        assertTrue(f.getFileName().toString().matches(".+\\.w0000\\.npy"), f.toString());
+      }
+    }
+  }
+
+  private static String captureStdout(Runnable r) {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(buf, true));
+    try {
+      r.run();
+    } finally {
+      System.setOut(old);
+    }
+    return buf.toString();
+  }
+}

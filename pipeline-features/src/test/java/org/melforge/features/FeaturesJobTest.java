@@ -1,0 +1,169 @@
+package org.melforge.features;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.holdenkarau.spark.testing.JavaRDDComparisons;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melforge.audio.AudioDecoder;
+import org.melforge.config.ConfigLoader;
+import org.melforge.dsp.LogMelSpectrogram;
+import org.melforge.dsp.MelWindows;
+import org.melforge.spark.TestSpark;
+import org.melforge.tensorstore.ErrorTable;
+import org.melforge.tensorstore.TensorTable;
+
+/** End to end: the features job on the bundled samples plus real bad files, local Spark. */
+class FeaturesJobTest {
+
+  @TempDir
+  static Path tmp;
+
+  private static SparkSession spark;
+  private static FeaturesResult result;
+  private static Path output;
+  private static Path nsynthRoot;
+
+  @BeforeAll
+  static void run() throws Exception {
+    spark = TestSpark.get();
+    nsynthRoot = TestCorpora.nsynthWithBadFiles(tmp);
+    output = tmp.resolve("out");
+    result = new FeaturesJob(spark, options()).execute();
+  }
+
+  private static FeaturesOptions options() {
+    return FeaturesOptions.from(ConfigLoader.load(null, List.of(
+        "features.inputs=[{path=\"" + nsynthRoot + "\"}, {path=\"" + TestCorpora.SAMPLE_LIBRISPEECH.toAbsolutePath() + "\"}]",
+        "features.output=\"" + output + "\"",
+        "features.files-per-partition=4")));
+  }
+
+  private static FeaturesResult.TableCounts table(String profile) {
+    return result.tables().stream().filter(t -> t.profile().equals(profile)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void countsEveryInput() {
+    FeaturesResult.TableCounts nsynth = table("nsynth");
+    // 16 good + 5 added notes with entries + 1 orphan wav + 1 entry without audio
+    assertEquals(23, nsynth.inputs());
+    assertEquals(16 + 2, nsynth.ok(), "good notes plus the padded and the converted one");
+    assertEquals(1, nsynth.converted());
+    assertEquals(1, nsynth.padded());
+    assertEquals(5, nsynth.errors(), "truncated, text, empty, orphan wav, entry without audio");
+    assertEquals(nsynth.ok(), nsynth.tensors(), "one window per note");
+    FeaturesResult.TableCounts speech = table("speech");
+    assertEquals(8, speech.inputs());
+    assertEquals(8, speech.ok());
+    assertEquals(0, speech.errors());
+    assertEquals(5.0 / 31, result.errorFraction(), 1e-12);
+    assertFalse(result.passed(), "5/31 errors exceed the default 5% threshold");
+  }
+
+  @Test
+  void errorTableHasOneRowPerBadInputWithItsReason() {
+    Dataset<Row> errors = spark.read().parquet(output.resolve("_errors").toString());
+    Map<String, String> reasonBySource = errors.collectAsList().stream().collect(Collectors.toMap(
+        r -> r.getAs(ErrorTable.SOURCE_ID), r -> r.getAs(ErrorTable.REASON) + "/" + r.getAs(ErrorTable.SEVERITY)));
+    assertEquals(Map.of(
+        "bad_truncated-060-100", "truncated/error",
+        "bad_text-060-100", "not_audio/error",
+        "bad_empty-060-100", "empty/error",
+        "orphan_wav-060-100", "missing_metadata/error",
+        "no_audio-060-100", "missing_audio/error",
+        "short_note-060-100", "padded/warning"), reasonBySource);
+    errors.collectAsList().forEach(r -> assertFalse(((String) r.getAs(ErrorTable.MESSAGE)).isBlank()));
+  }
+
+  @Test
+  void tablesFollowTheContractAndPartitioning() {
+    for (String profile : List.of("nsynth", "speech")) {
+      Dataset<Row> t = spark.read().parquet(output.resolve(profile).toString());
+      TensorTable.requireSchema(t.schema(), profile);
+      assertEquals(table(profile).tensors(), t.count());
+      assertTrue(Files.isDirectory(output.resolve(profile).resolve("dataset=" + (profile.equals("nsynth") ? "nsynth" : "librispeech"))));
+    }
+    Dataset<Row> speech = spark.read().parquet(output.resolve("speech").toString());
+    assertEquals(List.of("valid"), speech.select("split").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
+    Row first = speech.filter(col(TensorTable.ID).equalTo("7021-101310-0000.w0000")).first();
+    assertEquals(7021, (int) first.getAs(TensorTable.SPEAKER));
+    assertEquals("F", first.getAs(TensorTable.SPEAKER_SEX));
+    assertEquals(128, (int) first.getAs(TensorTable.N_MELS));
+    assertEquals(320, (int) first.getAs(TensorTable.N_FRAMES));
+  }
+
+  @Test
+  void speechUtterancesBecomeConsecutiveWindowsLastOnePadded() {
+    Dataset<Row> speech = spark.read().parquet(output.resolve("speech").toString());
+    for (Row r : speech.groupBy(TensorTable.SOURCE_PATH).count().collectAsList()) {
+      Row any = speech.filter(col(TensorTable.SOURCE_PATH).equalTo(r.getString(0))).first();
+      double duration = any.getAs(TensorTable.DURATION_SECONDS);
+      long frames = 1 + Math.round(duration * 16000) / 160;
+      assertEquals((frames + 319) / 320, r.getLong(1), "windows of " + r.getString(0));
+    }
+    Row last = speech.orderBy(col(TensorTable.WINDOW).desc()).first();
+    assertTrue((int) last.getAs(TensorTable.VALID_FRAMES) <= 320);
+    assertEquals(3.2 * (int) last.getAs(TensorTable.WINDOW), (double) last.getAs(TensorTable.START_SECONDS), 1e-9);
+  }
+
+  @Test
+  void storedTensorEqualsTheDirectComputation() throws Exception {
+    String note = "keyboard_acoustic_004-036-075";
+    Row row = spark.read().parquet(output.resolve("nsynth").toString())
+        .filter(col(TensorTable.ID).equalTo(note + ".w0000")).first();
+    assertEquals(36, (int) row.getAs(TensorTable.PITCH));
+    float[] audio = AudioDecoder.decodeMono(Files.readAllBytes(nsynthRoot.resolve("audio/" + note + ".wav")), 16000).samples();
+    float[] expected = MelWindows.first(new LogMelSpectrogram(options().profiles().get("nsynth").mel()).decibels(audio), 128)
+        .get(0).values();
+    float[] stored = new float[80 * 128];
+    ByteBuffer.wrap(row.getAs(TensorTable.TENSOR)).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(stored);
+    assertArrayEquals(expected, stored, 0f);
+    for (float v : stored) {
+      assertTrue(v >= -1f && v <= 1f);
+    }
+  }
+
+  @Test
+  void statisticsDescribeEveryMelBin() throws Exception {
+    JsonNode stats = new ObjectMapper().readTree(output.resolve("nsynth.stats.json").toFile());
+    JsonNode all = stats.path("all");
+    assertEquals(80, all.path("n_mels").asInt());
+    assertEquals(table("nsynth").tensors(), all.path("tensors").asLong());
+    assertEquals(80, all.path("bins").size());
+    JsonNode bin = all.path("bins").get(10);
+    assertTrue(bin.path("min").asDouble() >= -1 && bin.path("max").asDouble() <= 1);
+    assertTrue(bin.path("std").asDouble() > 0);
+    long validFrames = spark.read().parquet(output.resolve("nsynth").toString())
+        .agg(org.apache.spark.sql.functions.sum(TensorTable.VALID_FRAMES)).first().getLong(0);
+    assertEquals(validFrames, bin.path("count").asLong());
+    assertTrue(stats.path("splits").has("train"));
+  }
+
+  @Test
+  void rerunReplacesInsteadOfDuplicating() {
+    Dataset<Row> before = spark.read().parquet(output.resolve("nsynth").toString()).select(TensorTable.ID, TensorTable.SPLIT);
+    List<Row> expected = before.orderBy(TensorTable.ID).collectAsList();
+    new FeaturesJob(spark, options()).execute();
+    Dataset<Row> after = spark.read().parquet(output.resolve("nsynth").toString()).select(TensorTable.ID, TensorTable.SPLIT);
+    JavaRDDComparisons.assertRDDEquals(
+        spark.createDataFrame(expected, before.schema()).javaRDD(), after.javaRDD());
+  }
+}

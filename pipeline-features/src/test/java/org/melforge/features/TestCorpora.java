@@ -1,0 +1,89 @@
+package org.melforge.features;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+
+/** Builds corpora on disk for job tests: the bundled samples plus real bad files. */
+final class TestCorpora {
+
+  static final Path SAMPLE_NSYNTH = Path.of("sample-data/nsynth-mini");
+  static final Path SAMPLE_LIBRISPEECH = Path.of("sample-data/librispeech-mini/LibriSpeech");
+
+  private TestCorpora() {}
+
+  /**
+   * Copies the sample NSynth corpus to {@code dir} and adds: a truncated note, a text file named
+   * .wav, an empty .wav, a wav without an examples.json entry, an entry without a wav, a 2 s note
+   * (padded) and a 44.1 kHz stereo note (converted). Returns the corpus root.
+   */
+  static Path nsynthWithBadFiles(Path dir) throws IOException {
+    Path root = dir.resolve("nsynth-bad");
+    Path audio = Files.createDirectories(root.resolve("audio"));
+    try (Stream<Path> files = Files.list(SAMPLE_NSYNTH.resolve("audio"))) {
+      for (Path f : files.toList()) {
+        Files.copy(f, audio.resolve(f.getFileName()));
+      }
+    }
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode examples = (ObjectNode) json.readTree(SAMPLE_NSYNTH.resolve("examples.json").toFile());
+    ObjectNode template = (ObjectNode) examples.elements().next();
+
+    byte[] good = Files.readAllBytes(audio.resolve(examples.fieldNames().next() + ".wav"));
+    addNote(examples, template, audio, "bad_truncated-060-100", Arrays.copyOf(good, good.length / 2));
+    addNote(examples, template, audio, "bad_text-060-100", "this is not audio\n".getBytes());
+    addNote(examples, template, audio, "bad_empty-060-100", new byte[0]);
+    addNote(examples, template, audio, "short_note-060-100", pcm16(sine(440, 16000, 32000, 1), 16000));
+    addNote(examples, template, audio, "stereo_44k-060-100",
+        pcm16(new float[][] {sine(440, 44100, 176400, 1)[0], sine(660, 44100, 176400, 1)[0]}, 44100));
+    Files.write(audio.resolve("orphan_wav-060-100.wav"), good);
+    ObjectNode missingAudio = template.deepCopy();
+    missingAudio.put("note_str", "no_audio-060-100");
+    examples.set("no_audio-060-100", missingAudio);
+    json.writerWithDefaultPrettyPrinter().writeValue(root.resolve("examples.json").toFile(), examples);
+    return root;
+  }
+
+  private static void addNote(ObjectNode examples, ObjectNode template, Path audio, String noteStr, byte[] wav)
+      throws IOException {
+    ObjectNode entry = template.deepCopy();
+    entry.put("note_str", noteStr);
+    examples.set(noteStr, entry);
+    Files.write(audio.resolve(noteStr + ".wav"), wav);
+  }
+
+  /** {@code channels} sines of {@code hz} (times 1, 1.5, ...) at amplitude 0.5. */
+  static float[][] sine(double hz, int rate, int samples, int channels) {
+    float[][] out = new float[channels][samples];
+    for (int c = 0; c < channels; c++) {
+      for (int i = 0; i < samples; i++) {
+        out[c][i] = (float) (0.5 * Math.sin(2 * Math.PI * hz * (1 + 0.5 * c) * i / rate));
+      }
+    }
+    return out;
+  }
+
+  /** A 16-bit PCM WAV file. */
+  static byte[] pcm16(float[][] channels, int rate) {
+    int n = channels[0].length;
+    int dataBytes = n * channels.length * 2;
+    ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+    b.put("RIFF".getBytes()).putInt(36 + dataBytes).put("WAVE".getBytes());
+    b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) channels.length)
+        .putInt(rate).putInt(rate * channels.length * 2).putShort((short) (channels.length * 2))
+        .putShort((short) 16);
+    b.put("data".getBytes()).putInt(dataBytes);
+    for (int i = 0; i < n; i++) {
+      for (float[] ch : channels) {
+        b.putShort((short) Math.round(Math.max(-1f, Math.min(1f, ch[i])) * 32767));
+      }
+    }
+    return b.array();
+  }
+}

@@ -1,0 +1,49 @@
+# Shared by the submit/ scripts: locate or build a job jar and run a main class either through
+# spark-submit (when SPARK_HOME is set) or embedded in local mode with plain java.
+# Environment:
+#   SPARK_HOME             use $SPARK_HOME/bin/spark-submit (cluster or local Spark install)
+#   MELFORGE_SUBMIT_ARGS   extra spark-submit arguments, e.g. "--master yarn --deploy-mode cluster"
+#   MELFORGE_PACKAGES      comma-separated Maven coordinates for --packages (e.g. hadoop-aws for s3a)
+#   MELFORGE_JAVA_OPTS     extra JVM options for the embedded runner (e.g. -Xmx8g)
+#   MVN                    Maven command used to build a missing jar (default: mvn)
+
+MELFORGE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export MELFORGE_HOME
+MELFORGE_VERSION="0.1.0-SNAPSHOT"
+
+melforge_jvm_flags() {
+  grep -v '^[[:space:]]*#' "$MELFORGE_HOME/conf/jvm.options" | grep -v '^[[:space:]]*$' | tr '\n' ' '
+}
+
+# melforge_build MODULE: builds MODULE (and what it needs) when its jar is missing or older than its sources.
+melforge_build() {
+  local module="$1"
+  local jar="$MELFORGE_HOME/$module/target/$module-$MELFORGE_VERSION.jar"
+  if [[ ! -f "$jar" || -n "$(find "$MELFORGE_HOME"/pipeline-*/src "$MELFORGE_HOME/conf" "$MELFORGE_HOME/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then
+    echo "[melforge] building $module (mvn package -DskipTests) ..." >&2
+    (cd "$MELFORGE_HOME" && ${MVN:-mvn} -B -q -DskipTests package -pl "$module" -am) >&2 || {
+      echo "[melforge] build failed" >&2; return 1; }
+  fi
+}
+
+# melforge_run MODULE MAIN_CLASS ARGS...: runs a job's main class.
+melforge_run() {
+  local module="$1" main="$2"; shift 2
+  melforge_build "$module" || return 1
+  local target="$MELFORGE_HOME/$module/target"
+  local log4j="-Dlog4j2.configurationFile=file:$MELFORGE_HOME/conf/log4j2.properties"
+  local flags; flags="$(melforge_jvm_flags)"
+  if [[ -n "${SPARK_HOME:-}" ]]; then
+    local packages=()
+    [[ -n "${MELFORGE_PACKAGES:-}" ]] && packages=(--packages "$MELFORGE_PACKAGES")
+    # shellcheck disable=SC2086
+    exec "$SPARK_HOME/bin/spark-submit" --class "$main" \
+      --driver-java-options "$flags $log4j" \
+      --conf "spark.executor.extraJavaOptions=$flags" \
+      "${packages[@]}" ${MELFORGE_SUBMIT_ARGS:-} \
+      "$target/$module-$MELFORGE_VERSION-spark.jar" "$@"
+  fi
+  local cp="$target/$module-$MELFORGE_VERSION.jar:$(cat "$target/classpath-compile.txt"):$(cat "$target/classpath-runtime.txt")"
+  # shellcheck disable=SC2086
+  exec java $flags $log4j ${MELFORGE_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
+}
