@@ -228,8 +228,8 @@ def make_bad_files(flac16):
 
     ints = quantize(signal(400, RATE, 1), 16)
     write_bytes("mono_s16.wav", pcm_wav(ints, 16, RATE))
-    run("sox", path("mono_s16.wav"), "-e", "a-law", path("bad_alaw.wav"))
-    run("sox", path("mono_s16.wav"), "-e", "floating-point", "-b", "64", path("bad_float64.wav"))
+    run("sox", "-D", path("mono_s16.wav"), "-e", "a-law", path("bad_alaw.wav"))
+    run("sox", "-D", path("mono_s16.wav"), "-e", "floating-point", "-b", "64", path("bad_float64.wav"))
     os.remove(path("mono_s16.wav"))
 
     # FLAC frames start after the metadata; cut / corrupt well inside the frame data.
