@@ -202,9 +202,11 @@ def make_formats():
     # FLAC: small blocks so that the files hold several frames (needed for the truncation fixture).
     flac_encode("stereo_s16.wav", "stereo_s16.flac", "-b", "512")
     flac_encode("stereo_s24.wav", "stereo_s24.flac", "-b", "512")
+    flac_encode("stereo_u8.wav", "stereo_s8.flac", "-b", "512")
     # `flac -d` must give back exactly the PCM samples, so stereo_s16.npy / stereo_s24.npy are also the
     # expectations for the FLAC files (not stored twice).
-    for name, bits in (("stereo_s16.flac", 16), ("stereo_s24.flac", 24)):
+    # FLAC stores 8-bit samples signed; `flac -d` writes them back as unsigned 8-bit WAV.
+    for name, bits in (("stereo_s16.flac", 16), ("stereo_s24.flac", 24), ("stereo_s8.flac", 8)):
         ints, decoded_bits = flac_decode_ints(path(name))
         assert decoded_bits == bits and np.array_equal(ints, written[bits]), name
 
@@ -231,6 +233,9 @@ def make_bad_files(flac16):
     run("sox", "-D", path("mono_s16.wav"), "-e", "a-law", path("bad_alaw.wav"))
     run("sox", "-D", path("mono_s16.wav"), "-e", "floating-point", "-b", "64", path("bad_float64.wav"))
     os.remove(path("mono_s16.wav"))
+    write_bytes("mono_s32.wav", pcm_wav(quantize(signal(400, RATE, 1), 32), 32, RATE, extensible=True))
+    flac_encode("mono_s32.wav", "bad_s32.flac")
+    os.remove(path("mono_s32.wav"))
 
     # FLAC frames start after the metadata; cut / corrupt well inside the frame data.
     write_bytes("bad_truncated.flac", flac16[: int(len(flac16) * 0.6)])
