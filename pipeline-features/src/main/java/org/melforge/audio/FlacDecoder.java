@@ -20,6 +20,8 @@ import org.melforge.audio.AudioDecodeException.Reason;
  * (counting them as bad frames) and bytes it cannot sync on; and it ends quietly, dropping the
  * partial frame, when the input stops inside a frame. Any reported error or bad frame is
  * {@link Reason#DECODE_FAILED}; fewer samples than STREAMINFO's total is {@link Reason#TRUNCATED}.
+ * When STREAMINFO's total is 0 (unknown, as some streaming encoders write), a stream that stops
+ * inside a frame is truncation too; one cut exactly between frames cannot be told from a complete one.
  */
 final class FlacDecoder {
 
@@ -54,6 +56,7 @@ final class FlacDecoder {
     int capacity = (int) Math.min(total > 0 ? total : info.getMaxBlockSize(), INITIAL_CAPACITY_LIMIT);
     float[][] out = new float[channels][Math.max(capacity, 1)];
     int n = 0;
+    long frameEnd = 0;
     while (total == 0 || n < total) {
       Frame frame = nextFrame(decoder, errors, n);
       if (frame == null) {
@@ -83,10 +86,15 @@ final class FlacDecoder {
         }
       }
       n += block;
+      frameEnd = decoder.getTotalBytesRead();
     }
     if (n < total) {
       throw new AudioDecodeException(Reason.TRUNCATED, String.format(
           "FLAC stream ends after %d of the %d samples declared in STREAMINFO", n, total));
+    }
+    if (total == 0 && offset + frameEnd < bytes.length) {
+      throw new AudioDecodeException(Reason.TRUNCATED, String.format(
+          "FLAC stream of unknown length ends inside a frame, after %d complete samples", n));
     }
     if (n == 0) {
       throw new AudioDecodeException(Reason.EMPTY, "FLAC stream holds 0 samples");
@@ -96,8 +104,7 @@ final class FlacDecoder {
         out[c] = Arrays.copyOf(out[c], n);
       }
     }
-    String sampleFormat = bits == 8 ? "pcm_s8" : "pcm_s" + bits;
-    return new DecodedAudio(new SourceFormat("flac", sampleFormat, bits, channels, rate, n), out);
+    return new DecodedAudio(new SourceFormat("flac", "pcm_s" + bits, bits, channels, rate, n), out);
   }
 
   private static StreamInfo readStreamInfo(FLACDecoder decoder) throws AudioDecodeException {

@@ -1,5 +1,6 @@
 package org.melforge.audio;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.melforge.audio.Fixtures.bytes;
@@ -49,6 +50,33 @@ class FlacDamageTest {
   @Test
   void undamagedFileStillDecodes() throws Exception {
     assertEquals(1600, AudioDecoder.decode(bytes("stereo_s16.flac")).format().frames());
+  }
+
+  @Test
+  void unknownLengthStreamDecodesAndItsCutsAreTruncation() throws Exception {
+    byte[] flac = bytes("stereo_s16.flac");
+    byte[] unknown = withUnknownTotal(flac);
+    float[][] expected = AudioDecoder.decode(flac).channels();
+
+    DecodedAudio audio = AudioDecoder.decode(unknown);
+
+    assertEquals(1600, audio.format().frames());
+    assertArrayEquals(expected[0], audio.channels()[0]);
+    assertArrayEquals(expected[1], audio.channels()[1]);
+    for (int length = firstFrameOffset(flac) + 1; length < flac.length; length += 37) {
+      byte[] cut = Arrays.copyOf(unknown, length);
+      AudioDecodeException e = assertThrows(AudioDecodeException.class, () -> AudioDecoder.decode(cut),
+          "cut at " + length + " of " + flac.length + " bytes");
+      assertEquals(Reason.TRUNCATED, e.reason(), "cut at " + length + ": " + e.getMessage());
+    }
+  }
+
+  /** Sets STREAMINFO's 36-bit total-samples field (bytes 21 to 25 of the file) to 0, "unknown". */
+  private static byte[] withUnknownTotal(byte[] flac) {
+    byte[] copy = flac.clone();
+    copy[21] &= (byte) 0xF0;
+    Arrays.fill(copy, 22, 26, (byte) 0);
+    return copy;
   }
 
   /** Whether {@code at} lies in the 16 bytes from a frame sync code (where the frame header is). */
