@@ -254,6 +254,11 @@ def make_resample_refs():
         y = torchaudio.functional.resample(torch.from_numpy(x)[None], orig, 16000)[0].numpy()
         save_npy(f"resample_in_{orig}.npy", x)
         save_npy(f"resample_{orig}_to_16000.npy", y.astype(np.float32))
+        if orig in (44100, 22050):
+            # torchaudio computes the kernel in the waveform's dtype: its float32 result is off by up to
+            # ~6e-6; the float64 one shows how close a double-precision implementation should be.
+            y64 = torchaudio.functional.resample(torch.from_numpy(x.astype(np.float64))[None], orig, 16000)[0]
+            save_npy(f"resample_{orig}_to_16000_f64.npy", y64.numpy())
 
 
 def make_librispeech_ref():
