@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.CharConversionException;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,16 +41,21 @@ final class ExamplesJson implements Iterator<NsynthEntry>, Closeable {
 
   /**
    * Reads a whole examples.json and reports what is wrong with it as a whole: {@code null} when it
-   * is a well-formed JSON object, else the syntax problem with its line and column.
+   * is a well-formed JSON object, else the syntax or encoding problem with its line and column.
+   *
+   * @throws IOException when the stream itself fails, so that the task fails rather than the data
    */
-  static String problem(InputStream in) {
+  static String problem(InputStream in) throws IOException {
     try (ExamplesJson entries = new ExamplesJson(in)) {
       entries.forEachRemaining(e -> { });
       return null;
-    } catch (IOException e) {
+    } catch (JsonProcessingException | CharConversionException e) {
       return describe(e);
     } catch (UncheckedIOException e) {
-      return describe(e.getCause());
+      if (e.getCause() instanceof JsonProcessingException || e.getCause() instanceof CharConversionException) {
+        return describe(e.getCause());
+      }
+      throw e;
     }
   }
 
@@ -108,6 +114,6 @@ final class ExamplesJson implements Iterator<NsynthEntry>, Closeable {
       JsonLocation at = j.getLocation();
       return j.getOriginalMessage() + " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
-    return e.toString();
+    return e.getMessage();
   }
 }

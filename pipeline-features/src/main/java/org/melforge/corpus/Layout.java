@@ -19,7 +19,7 @@ public enum Layout {
   /** Any folder tree of {@code .wav} / {@code .flac} files, no metadata. */
   FOLDER;
 
-  static final Pattern SUBSET_NAME = Pattern.compile("(train|dev|test)-.+");
+  private static final Pattern SUBSET_NAME = Pattern.compile("(train|dev|test)-.+");
   private static final Pattern NUMBER = Pattern.compile("\\d+");
 
   /** The lower-case name as written in configuration. */

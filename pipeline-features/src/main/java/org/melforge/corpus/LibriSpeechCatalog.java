@@ -59,7 +59,7 @@ final class LibriSpeechCatalog {
   }
 
   /** train-* is train, dev-* valid, test-* test; other subsets have no official split. */
-  static String officialSplit(String subset) {
+  private static String officialSplit(String subset) {
     if (subset.startsWith("train-")) {
       return "train";
     }

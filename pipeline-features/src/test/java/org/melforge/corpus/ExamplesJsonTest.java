@@ -2,11 +2,15 @@ package org.melforge.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,19 +52,42 @@ class ExamplesJsonTest {
   }
 
   @Test
-  void wellFormedFilesHaveNoProblem() {
+  void wellFormedFilesHaveNoProblem() throws IOException {
     assertNull(ExamplesJson.problem(stream("{}")));
     assertNull(ExamplesJson.problem(stream("{\"a\": {\"x\": 1}}")));
   }
 
   @Test
-  void syntaxProblemsNameTheirPlace() {
+  void syntaxProblemsNameTheirPlace() throws IOException {
     assertEquals("Unexpected end-of-input: expected close marker for Object (start marker at [Source: (ByteArrayInputStream);"
         + " line: 1, column: 7]) (line 2, column 1)", ExamplesJson.problem(stream("{\"a\": {\n")));
     assertEquals("the file is not a JSON object keyed by note_str (line 1, column 2)",
         ExamplesJson.problem(stream("[1]")));
     assertEquals("unexpected content after the top-level object (line 1, column 5)",
         ExamplesJson.problem(stream("{} {}")));
+  }
+
+  @Test
+  void binaryGarbageIsAProblem() throws IOException {
+    byte[] garbage = {(byte) 0xff, (byte) 0xfe, 0, 0, 0x7b, (byte) 0x80, (byte) 0xc3};
+    assertNotNull(ExamplesJson.problem(new ByteArrayInputStream(garbage)));
+    assertNotNull(ExamplesJson.problem(new ByteArrayInputStream(new byte[] {0x7b, 0x22, (byte) 0xc3, 0x28})));
+  }
+
+  @Test
+  void readFailuresAreNotParseProblems() {
+    assertThrows(IOException.class, () -> ExamplesJson.problem(failingAfter("")));
+    assertThrows(UncheckedIOException.class, () -> ExamplesJson.problem(failingAfter("{\"a\": " + FULL + ", ")));
+  }
+
+  private static InputStream failingAfter(String json) {
+    InputStream failing = new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("connection reset");
+      }
+    };
+    return new SequenceInputStream(stream(json), failing);
   }
 
   private static List<NsynthEntry> entries(String json) throws IOException {

@@ -111,7 +111,7 @@ class NsynthCatalogTest {
 
   @Test
   void unparseableExamplesJsonMakesEveryWavMissingMetadata() throws IOException {
-    Path root = CorpusFixtures.copy("nsynth-valid", tmp.resolve("broken"));
+    Path root = CorpusFixtures.copy("nsynth-valid", tmp.resolve("broken notes"));
     String json = Files.readString(root.resolve("examples.json"));
     Files.writeString(root.resolve("examples.json"), json.substring(0, json.indexOf(FLUTE) + 100));
     Map<String, Row> rows = byId(catalog(root, Layout.NSYNTH, "nsynth"));
@@ -128,7 +128,7 @@ class NsynthCatalogTest {
 
   @Test
   void repeatedEntryIsMissingMetadata() throws IOException {
-    Path root = tmp.resolve("repeated");
+    Path root = tmp.resolve("repeated notes");
     Files.createDirectories(root.resolve("audio"));
     Files.write(root.resolve("audio/a.wav"), new byte[] {0});
     Files.writeString(root.resolve("examples.json"), "{\"a\": {}, \"a\": {}}");
