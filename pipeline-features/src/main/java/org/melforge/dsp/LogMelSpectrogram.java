@@ -1,0 +1,155 @@
+package org.melforge.dsp;
+
+import java.util.Arrays;
+import org.jtransforms.fft.DoubleFFT_1D;
+
+/**
+ * Mel power and log-mel spectrograms of mono clips, computed in double precision exactly as
+ * librosa/torchaudio do: the clip is reflect-padded by {@code nFft/2} on both sides (numpy
+ * {@code 'reflect'}, the edge sample is not repeated), cut into {@code 1 + samples/hopLength}
+ * frames of {@code nFft} samples every {@code hopLength}, each multiplied by a periodic Hann
+ * window of {@code winLength} centred in {@code nFft}, transformed by a real FFT, squared
+ * ({@code |X|^2}, unnormalised) and passed through the {@link MelFilterbank}.
+ *
+ * <p>Settings are immutable and an instance can be reused for any number of clips. An instance
+ * holds scratch buffers, so it is <em>not</em> thread-safe: use one instance per thread (for
+ * example one per Spark task or partition). The FFT runs on the calling thread only: JTransforms
+ * 3.1 parallelises a 1-D real FFT only above {@code CommonUtils.getThreadsBeginN_1D_FFT_2Threads()}
+ * points (8192 by default), far above the {@code nFft} of 1024 used here.
+ */
+public final class LogMelSpectrogram {
+
+  /** Lower clipping bound of {@link #decibels}, in dB below the clip maximum. */
+  static final double FLOOR_DB = -80.0;
+  private static final double AMIN = 1e-10;
+
+  private final MelSettings settings;
+  private final MelFilterbank filterbank;
+  private final DoubleFFT_1D fft;
+  private final double[] window;
+  private final int windowOffset;
+  private final double[] frame;
+  private final double[] spectrum;
+  private double[] padded = new double[0];
+
+  /** Creates a spectrogram calculator; precomputes the window, the filterbank and the FFT plan. */
+  public LogMelSpectrogram(MelSettings settings) {
+    this.settings = settings;
+    this.filterbank = MelFilterbank.create(settings);
+    this.fft = new DoubleFFT_1D(settings.nFft());
+    this.window = periodicHann(settings.winLength());
+    this.windowOffset = (settings.nFft() - settings.winLength()) / 2;
+    this.frame = new double[settings.nFft()];
+    this.spectrum = new double[settings.nFreqs()];
+  }
+
+  /** The settings this instance computes with. */
+  public MelSettings settings() {
+    return settings;
+  }
+
+  /**
+   * The periodic Hann window of {@code winLength} zero-padded to {@code nFft}, left pad
+   * {@code floor((nFft - winLength) / 2)}, as {@code torch.stft} and librosa apply it.
+   */
+  double[] paddedWindow() {
+    double[] full = new double[settings.nFft()];
+    System.arraycopy(window, 0, full, windowOffset, window.length);
+    return full;
+  }
+
+  /**
+   * Mel power spectrogram.
+   *
+   * @param samples mono samples at {@code sampleRate}; finite
+   * @return {@code [nMels][1 + samples.length / hopLength]} mel power values
+   * @throws ClipTooShortException if {@code samples.length < nFft/2 + 1}
+   * @throws IllegalArgumentException if a sample is NaN or infinite
+   */
+  public double[][] power(float[] samples) {
+    int frames = settings.frameCount(samples.length);
+    reflectPad(samples);
+    int nFft = settings.nFft();
+    int hop = settings.hopLength();
+    int half = nFft / 2;
+    int winEnd = windowOffset + window.length;
+    double[][] out = new double[settings.nMels()][frames];
+    for (int t = 0; t < frames; t++) {
+      int base = t * hop + windowOffset;
+      for (int j = 0; j < window.length; j++) {
+        frame[windowOffset + j] = padded[base + j] * window[j];
+      }
+      Arrays.fill(frame, 0, windowOffset, 0.0);
+      Arrays.fill(frame, winEnd, nFft, 0.0);
+      fft.realForward(frame);
+      spectrum[0] = frame[0] * frame[0];
+      spectrum[half] = frame[1] * frame[1];
+      for (int k = 1; k < half; k++) {
+        double re = frame[2 * k];
+        double im = frame[2 * k + 1];
+        spectrum[k] = re * re + im * im;
+      }
+      filterbank.applyToColumn(spectrum, out, t);
+    }
+    return out;
+  }
+
+  /**
+   * Log-mel spectrogram in dB relative to the loudest mel bin of the whole clip:
+   * {@code 10 log10(max(S, 1e-10)) - 10 log10(max(max(S), 1e-10))}, clipped to [-80, 0]
+   * ({@code librosa.power_to_db(S, ref=np.max, amin=1e-10)} clipped; an all-zero clip is 0 dB
+   * everywhere, as there).
+   *
+   * @param samples mono samples at {@code sampleRate}; finite
+   * @return {@code [nMels][1 + samples.length / hopLength]} values in [-80, 0]
+   * @throws ClipTooShortException if {@code samples.length < nFft/2 + 1}
+   * @throws IllegalArgumentException if a sample is NaN or infinite
+   */
+  public double[][] decibels(float[] samples) {
+    double[][] s = power(samples);
+    double max = 0.0;
+    for (double[] row : s) {
+      for (double v : row) {
+        max = Math.max(max, v);
+      }
+    }
+    double refDb = 10.0 * Math.log10(Math.max(AMIN, max));
+    for (double[] row : s) {
+      for (int t = 0; t < row.length; t++) {
+        double db = 10.0 * Math.log10(Math.max(AMIN, row[t])) - refDb;
+        row[t] = Math.max(FLOOR_DB, Math.min(0.0, db));
+      }
+    }
+    return s;
+  }
+
+  private void reflectPad(float[] samples) {
+    int n = samples.length;
+    int pad = settings.nFft() / 2;
+    if (n < pad + 1) {
+      throw new ClipTooShortException(n, pad + 1);
+    }
+    if (padded.length < n + 2 * pad) {
+      padded = new double[n + 2 * pad];
+    }
+    for (int i = 0; i < n; i++) {
+      float v = samples[i];
+      if (!Float.isFinite(v)) {
+        throw new IllegalArgumentException("sample " + i + " is not finite: " + v);
+      }
+      padded[pad + i] = v;
+    }
+    for (int i = 1; i <= pad; i++) {
+      padded[pad - i] = samples[i];
+      padded[pad + n - 1 + i] = samples[n - 1 - i];
+    }
+  }
+
+  private static double[] periodicHann(int length) {
+    double[] w = new double[length];
+    for (int i = 0; i < length; i++) {
+      w[i] = 0.5 - 0.5 * Math.cos(2.0 * Math.PI * i / length);
+    }
+    return w;
+  }
+}
