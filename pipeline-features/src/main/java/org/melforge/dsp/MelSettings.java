@@ -16,7 +16,7 @@ package org.melforge.dsp;
  * @param melScale mel scale and normalisation of the filters
  */
 public record MelSettings(int sampleRate, int nFft, int winLength, int hopLength, int nMels,
-    double fMin, double fMax, MelScale melScale) {
+    double fMin, double fMax, MelScale melScale) implements java.io.Serializable {
 
   /** Validates every field; messages name the field and the offending value. */
   public MelSettings {

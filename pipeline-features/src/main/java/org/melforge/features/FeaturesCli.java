@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.melforge.config.ConfigLoader;
-import org.melforge.config.ConfigValidationException;
 import org.melforge.config.Setting;
 import org.melforge.spark.SparkRuntime;
 import org.melforge.tensorstore.TableInspector;
@@ -60,7 +59,7 @@ public final class FeaturesCli {
         case "keys" -> keys();
         default -> usage("unknown verb '" + args[0] + "'");
       };
-    } catch (ConfigValidationException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       System.err.println("features: " + e.getMessage());
       return USAGE;
     }

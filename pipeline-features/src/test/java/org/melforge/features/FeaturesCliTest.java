@@ -7,6 +7,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,10 +48,13 @@ class FeaturesCliTest {
     }
 
     Path npy = tmp.resolve("npy");
-    assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
-        "export", out + "/nsynth", "--out", npy.toString(), "--split", "valid"}));
+    String exported = captureStdout(() -> assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
+        "export", out + "/nsynth", "--out", npy.toString(), "--split", "train"})));
     try (Stream<Path> files = Files.list(npy)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".npy")).toList()) {
+      List<Path> npys = files.filter(p -> p.toString().endsWith(".npy")).toList();
+      assertTrue(npys.size() > 10, "most of 18 notes are in train: " + npys.size());
+      assertTrue(exported.contains("exported " + npys.size() + " tensors"), exported);
+      for (Path f : npys) {
         Npy.Array a = Npy.read(Files.newInputStream(f));
         assertEquals(80, a.dim(0));
         assertEquals(128, a.dim(1));
