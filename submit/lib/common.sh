@@ -43,6 +43,7 @@ melforge_run() {
       "${packages[@]}" ${MELFORGE_SUBMIT_ARGS:-} \
       "$target/$module-$MELFORGE_VERSION-spark.jar" "$@"
   fi
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   local cp="$target/$module-$MELFORGE_VERSION.jar:$(cat "$target/classpath-compile.txt"):$(cat "$target/classpath-runtime.txt")"
   # shellcheck disable=SC2086
   exec java $flags $log4j ${MELFORGE_JAVA_OPTS:-} -cp "$cp" "$main" "$@"

@@ -15,6 +15,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,7 +24,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
@@ -33,6 +34,7 @@ import org.melforge.corpus.CorpusInput;
 import org.melforge.corpus.CorpusReader;
 import org.melforge.corpus.Layout;
 import org.melforge.tensorstore.ErrorTable;
+import org.melforge.tensorstore.PartitionedWriter;
 import org.melforge.tensorstore.Reason;
 import org.melforge.tensorstore.TensorTable;
 import org.melforge.tensorstore.TensorTableStats;
@@ -71,7 +73,9 @@ public final class FeaturesJob {
       errors.add(run.errors());
       catalogErrors += run.catalogErrors();
     }
-    String errorsPath = writeErrors(errors);
+    Set<String> datasets = byProfile.values().stream().flatMap(List::stream)
+        .map(CorpusInput::dataset).collect(Collectors.toSet());
+    String errorsPath = writeErrors(errors, datasets);
     FeaturesResult result = new FeaturesResult(List.copyOf(tables), errorsPath, catalogErrors,
         options.maxErrorFraction());
     writeJson(new Path(options.output(), "_summary.json"), result.toJson());
@@ -95,24 +99,13 @@ public final class FeaturesJob {
     stage("decode + log-mel + write " + profile.name() + " (" + files + " files)");
     try (ProgressReporter ignored = new ProgressReporter("features[" + profile.name() + "]",
         filesDone, files, options.progressIntervalSeconds())) {
-      outcomes.filter(col(TensorTable.TENSOR).isNotNull())
-          .select(Arrays.stream(TensorTable.SCHEMA.fieldNames()).map(functions::col).toArray(Column[]::new))
-          .write().mode(SaveMode.Overwrite)
-          .partitionBy(TensorTable.PARTITION_COLUMNS.toArray(String[]::new))
-          .option("compression", "zstd")
-          .parquet(tablePath);
+      PartitionedWriter.overwriteDatasets(tensors(outcomes), tablePath,
+          TensorTable.PARTITION_COLUMNS, inputs.stream().map(CorpusInput::dataset).collect(Collectors.toSet()));
     }
-
     stage("count " + profile.name());
-    Row c = outcomes.agg(
-        sum(when(col(TensorTable.TENSOR).isNotNull().and(col(TensorTable.WINDOW).equalTo(0)), 1).otherwise(0)),
-        sum(when(col(TensorTable.WINDOW).equalTo(0).and(col(OutcomeRows.CONVERTED)), 1).otherwise(0)),
-        sum(when(col(OutcomeRows.ISSUE_REASON).equalTo(Reason.PADDED.code()), 1).otherwise(0)),
-        sum(when(col(TensorTable.TENSOR).isNull(), 1).otherwise(0)),
-        sum(when(col(TensorTable.TENSOR).isNotNull(), 1).otherwise(0))).first();
+    Row c = counts(outcomes);
     Dataset<Row> errors = catalogErrors(catalog).unionByName(outcomeIssues(outcomes))
         .persist(StorageLevel.MEMORY_AND_DISK());
-    long rejected = total - files;
     errors.count();
     outcomes.unpersist();
     catalog.unpersist();
@@ -120,10 +113,32 @@ public final class FeaturesJob {
     String statsPath = new Path(options.output(), profile.name() + ".stats.json").toString();
     stage("statistics " + profile.name());
     writeJson(new Path(statsPath), TensorTableStats.compute(spark.read().parquet(tablePath), tablePath));
+    long rejected = total - files;
     FeaturesResult.TableCounts counts = new FeaturesResult.TableCounts(profile.name(), tablePath, statsPath,
-        total, asLong(c, 0), asLong(c, 1), asLong(c, 2), rejected + asLong(c, 3), asLong(c, 4));
+        total, c.getLong(0), c.getLong(1), c.getLong(2), rejected + c.getLong(3), c.getLong(4));
     LOG.info("table {}: {}", profile.name(), counts);
     return new TableRun(counts, errors, rejected);
+  }
+
+  private static Dataset<Row> tensors(Dataset<Row> outcomes) {
+    return outcomes.filter(col(TensorTable.TENSOR).isNotNull())
+        .select(Arrays.stream(TensorTable.SCHEMA.fieldNames()).map(functions::col).toArray(Column[]::new));
+  }
+
+  /** ok sources, converted, padded, failed sources, tensors. */
+  private static Row counts(Dataset<Row> outcomes) {
+    Column tensor = col(TensorTable.TENSOR).isNotNull();
+    Column first = col(TensorTable.WINDOW).equalTo(0);
+    return outcomes.agg(
+        count(tensor.and(first)),
+        count(first.and(col(OutcomeRows.CONVERTED))),
+        count(col(OutcomeRows.ISSUE_REASON).equalTo(Reason.PADDED.code())),
+        count(col(TensorTable.TENSOR).isNull()),
+        count(tensor)).first();
+  }
+
+  private static Column count(Column condition) {
+    return functions.coalesce(sum(when(condition, 1L).otherwise(0L)), lit(0L));
   }
 
   private Dataset<Row> extract(TableProfile profile, Dataset<Row> usable, long files,
@@ -174,13 +189,12 @@ public final class FeaturesJob {
             .otherwise(lit(ErrorTable.ERROR)).as(ErrorTable.SEVERITY));
   }
 
-  private String writeErrors(List<Dataset<Row>> errors) {
+  private String writeErrors(List<Dataset<Row>> errors, Set<String> datasets) {
     String path = new Path(options.output(), "_errors").toString();
     stage("write _errors");
     Dataset<Row> all = errors.stream().reduce(Dataset::unionByName)
         .orElseGet(() -> spark.createDataFrame(List.of(), ErrorTable.SCHEMA));
-    all.coalesce(1).write().mode(SaveMode.Overwrite).partitionBy(ErrorTable.DATASET)
-        .option("compression", "zstd").parquet(path);
+    PartitionedWriter.overwriteDatasets(all.coalesce(1), path, List.of(ErrorTable.DATASET), datasets);
     return path;
   }
 
@@ -227,7 +241,4 @@ public final class FeaturesJob {
     LOG.info("features: {}", description);
   }
 
-  private static long asLong(Row row, int i) {
-    return row.isNullAt(i) ? 0L : row.getLong(i);
-  }
 }

@@ -33,7 +33,7 @@ public final class SparkRuntime {
     }
     conf.setIfMissing("spark.app.name", appName)
         .setIfMissing("spark.sql.parquet.compression.codec", "zstd")
-        .setIfMissing("spark.sql.sources.partitionOverwriteMode", "dynamic")
+        .setIfMissing("spark.sql.debug.maxToStringFields", "100")
         .setIfMissing("spark.executor.extraJavaOptions", jvmOptions());
     settings.forEach(conf::set);
     return SparkSession.builder().config(conf).getOrCreate();

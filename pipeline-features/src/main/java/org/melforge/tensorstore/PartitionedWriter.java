@@ -1,0 +1,86 @@
+package org.melforge.tensorstore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a Parquet table partitioned by {@code dataset} (then any further columns) so that a run
+ * owns the datasets it processed: their partitions are replaced by what this run wrote, partitions
+ * this run no longer produces for them are removed, and every other dataset is left untouched. A
+ * rerun therefore never duplicates rows nor leaves stale ones behind.
+ */
+public final class PartitionedWriter {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PartitionedWriter.class);
+
+  private PartitionedWriter() {}
+
+  /**
+   * Writes {@code rows} (zstd) under {@code path} partitioned by {@code partitionColumns}, whose first
+   * column is the dataset, replacing the partitions of {@code datasets}.
+   */
+  public static void overwriteDatasets(Dataset<Row> rows, String path, List<String> partitionColumns,
+      Set<String> datasets) {
+    Set<String> written = new HashSet<>();
+    for (Row r : rows.select(partitionColumns.get(0), partitionColumns.subList(1, partitionColumns.size())
+        .toArray(String[]::new)).distinct().collectAsList()) {
+      StringBuilder dir = new StringBuilder();
+      for (int i = 0; i < partitionColumns.size(); i++) {
+        dir.append(i == 0 ? "" : "/").append(directory(partitionColumns.get(i), r.get(i)));
+      }
+      written.add(dir.toString());
+    }
+    rows.write().mode(SaveMode.Overwrite)
+        .option("partitionOverwriteMode", "dynamic")
+        .option("compression", "zstd")
+        .partitionBy(partitionColumns.toArray(String[]::new))
+        .parquet(path);
+    Path root = new Path(path);
+    try {
+      FileSystem fs = root.getFileSystem(rows.sparkSession().sparkContext().hadoopConfiguration());
+      for (String dataset : datasets) {
+        String dir = directory(partitionColumns.get(0), dataset);
+        removeStale(fs, new Path(root, dir), dir, partitionColumns.size() - 1, written);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean stale partitions under " + path, e);
+    }
+  }
+
+  private static void removeStale(FileSystem fs, Path dir, String relative, int depth, Set<String> written)
+      throws IOException {
+    if (!fs.exists(dir)) {
+      return;
+    }
+    if (written.stream().noneMatch(w -> w.equals(relative) || w.startsWith(relative + "/"))) {
+      LOG.info("removing stale partition {}", dir);
+      fs.delete(dir, true);
+      return;
+    }
+    if (depth == 0) {
+      return;
+    }
+    for (FileStatus child : fs.listStatus(dir)) {
+      if (child.isDirectory() && child.getPath().getName().contains("=")) {
+        removeStale(fs, child.getPath(), relative + "/" + child.getPath().getName(), depth - 1, written);
+      }
+    }
+  }
+
+  private static String directory(String column, Object value) {
+    return column + "=" + (value == null ? ExternalCatalogUtils.DEFAULT_PARTITION_NAME()
+        : ExternalCatalogUtils.escapePathName(value.toString()));
+  }
+}
