@@ -9,7 +9,8 @@ speech: consecutive 320-frame windows, the last padded with -80 dB).
 
     OMP_NUM_THREADS=1 /usr/bin/python3 logmel_torchaudio.py --profile nsynth FILE...
 
-Prints one line: '<profile> torchaudio: ... mean X audio-s/s, best pass Y audio-s/s'.
+Prints one line: '<profile> torchaudio: ... mean X audio-s/s, best pass Y audio-s/s, cpu Z audio-s/cpu-s'
+(Z from this thread's CPU time, steadier on a shared machine).
 """
 
 import argparse
@@ -69,6 +70,7 @@ def main():
     pass_audio_s = 0.0
     windows = 0
     best = float("inf")
+    cpu_start = time.thread_time()
     start = time.perf_counter()
     for _ in range(args.iterations):
         pass_start = time.perf_counter()
@@ -79,10 +81,12 @@ def main():
             windows += w.shape[0]
         best = min(best, time.perf_counter() - pass_start)
     elapsed = time.perf_counter() - start
+    cpu = time.thread_time() - cpu_start
     audio_s = pass_audio_s * args.iterations
     print(f"{args.profile} torchaudio: {len(args.files)} files x {args.iterations} passes, "
           f"{audio_s:.1f} audio-s, {windows} windows in {elapsed:.3f} s -> "
-          f"mean {audio_s / elapsed:.1f} audio-s/s, best pass {pass_audio_s / best:.1f} audio-s/s")
+          f"mean {audio_s / elapsed:.1f} audio-s/s, best pass {pass_audio_s / best:.1f} audio-s/s, "
+          f"cpu {audio_s / cpu:.1f} audio-s/cpu-s")
 
 
 if __name__ == "__main__":

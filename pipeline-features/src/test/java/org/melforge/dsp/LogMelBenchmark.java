@@ -2,6 +2,8 @@ package org.melforge.dsp;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -26,7 +28,8 @@ import org.jflac.metadata.StreamInfo;
  *     [--warmup N] [--iterations N] [--breakdown] FILE...
  * </pre>
  *
- * <p>Prints {@code <profile> java: ... mean X audio-s/s, best pass Y audio-s/s}; {@code --breakdown}
+ * <p>Prints {@code <profile> java: ... mean X audio-s/s, best pass Y audio-s/s, cpu Z
+ * audio-s/cpu-s} (Z from this thread's CPU time: steadier on a shared machine); {@code --breakdown}
  * adds the time per audio-second spent in read+decode, spectrogram and windowing.
  */
 public final class LogMelBenchmark {
@@ -79,6 +82,8 @@ public final class LogMelBenchmark {
     long samplesPerPass = 0;
     long windowsTotal = 0;
     long bestPassNs = Long.MAX_VALUE;
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long cpuStart = threads.getCurrentThreadCpuTime();
     long start = System.nanoTime();
     for (int pass = 0; pass < iterations; pass++) {
       long passStart = System.nanoTime();
@@ -99,12 +104,13 @@ public final class LogMelBenchmark {
       bestPassNs = Math.min(bestPassNs, System.nanoTime() - passStart);
     }
     double elapsed = (System.nanoTime() - start) / 1e9;
+    double cpuSeconds = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
     double passAudioSeconds = (double) samplesPerPass / SAMPLE_RATE;
     double audioSeconds = passAudioSeconds * iterations;
     System.out.printf("%s java: %d files x %d passes, %.1f audio-s, %d windows in %.3f s -> "
-            + "mean %.1f audio-s/s, best pass %.1f audio-s/s%n",
+            + "mean %.1f audio-s/s, best pass %.1f audio-s/s, cpu %.1f audio-s/cpu-s%n",
         profile, files.size(), iterations, audioSeconds, windowsTotal, elapsed,
-        audioSeconds / elapsed, passAudioSeconds / (bestPassNs / 1e9));
+        audioSeconds / elapsed, passAudioSeconds / (bestPassNs / 1e9), audioSeconds / cpuSeconds);
     if (breakdown) {
       System.out.printf("  per audio-second: read+decode %.1f us, decibels %.1f us, windows %.1f us%n",
           decodeNs / 1e3 / audioSeconds, spectrogramNs / 1e3 / audioSeconds,
