@@ -12,9 +12,9 @@ import org.jtransforms.fft.DoubleFFT_1D;
  * ({@code |X|^2}, unnormalised) and passed through the {@link MelFilterbank}.
  *
  * <p>Settings are immutable and an instance can be reused for any number of clips. An instance
- * holds scratch buffers, so it is <em>not</em> thread-safe: use one instance per thread (for
- * example one per Spark task or partition). The FFT runs on the calling thread only: JTransforms
- * 3.1 parallelises a 1-D real FFT only above {@code CommonUtils.getThreadsBeginN_1D_FFT_2Threads()}
+ * holds scratch buffers (the padded clip buffer grows to the longest clip seen), so it is
+ * <em>not</em> thread-safe: use one instance per thread (for example one per Spark task or
+ * partition). The FFT runs on the calling thread only: JTransforms 3.1 parallelises a 1-D real FFT only above {@code CommonUtils.getThreadsBeginN_1D_FFT_2Threads()}
  * points (8192 by default), far above the {@code nFft} of 1024 used here.
  */
 public final class LogMelSpectrogram {
@@ -67,30 +67,8 @@ public final class LogMelSpectrogram {
    * @throws IllegalArgumentException if a sample is NaN or infinite
    */
   public double[][] power(float[] samples) {
-    int frames = settings.frameCount(samples.length);
-    reflectPad(samples);
-    int nFft = settings.nFft();
-    int hop = settings.hopLength();
-    int half = nFft / 2;
-    int winEnd = windowOffset + window.length;
-    double[][] out = new double[settings.nMels()][frames];
-    for (int t = 0; t < frames; t++) {
-      int base = t * hop + windowOffset;
-      for (int j = 0; j < window.length; j++) {
-        frame[windowOffset + j] = padded[base + j] * window[j];
-      }
-      Arrays.fill(frame, 0, windowOffset, 0.0);
-      Arrays.fill(frame, winEnd, nFft, 0.0);
-      fft.realForward(frame);
-      spectrum[0] = frame[0] * frame[0];
-      spectrum[half] = frame[1] * frame[1];
-      for (int k = 1; k < half; k++) {
-        double re = frame[2 * k];
-        double im = frame[2 * k + 1];
-        spectrum[k] = re * re + im * im;
-      }
-      filterbank.applyToColumn(spectrum, out, t);
-    }
+    double[][] out = new double[settings.nMels()][settings.frameCount(samples.length)];
+    melPower(samples, out);
     return out;
   }
 
@@ -106,21 +84,45 @@ public final class LogMelSpectrogram {
    * @throws IllegalArgumentException if a sample is NaN or infinite
    */
   public double[][] decibels(float[] samples) {
-    double[][] s = power(samples);
-    double max = 0.0;
-    for (double[] row : s) {
-      for (double v : row) {
-        max = Math.max(max, v);
-      }
-    }
-    double refDb = 10.0 * Math.log10(Math.max(AMIN, max));
+    double[][] s = new double[settings.nMels()][settings.frameCount(samples.length)];
+    double ref = Math.max(AMIN, melPower(samples, s));
+    double refDb = 10.0 * FastLog.log10(ref);
     for (double[] row : s) {
       for (int t = 0; t < row.length; t++) {
-        double db = 10.0 * Math.log10(Math.max(AMIN, row[t])) - refDb;
-        row[t] = Math.max(FLOOR_DB, Math.min(0.0, db));
+        double v = row[t];
+        double db = 10.0 * FastLog.log10(v > AMIN ? v : AMIN) - refDb;
+        row[t] = db > 0.0 ? 0.0 : db < FLOOR_DB ? FLOOR_DB : db;
       }
     }
     return s;
+  }
+
+  /** Fills {@code out[nMels][frames]} with the mel power spectrogram and returns its maximum. */
+  private double melPower(float[] samples, double[][] out) {
+    reflectPad(samples);
+    int nFft = settings.nFft();
+    int hop = settings.hopLength();
+    int half = nFft / 2;
+    int winEnd = windowOffset + window.length;
+    double max = 0.0;
+    for (int t = 0; t < out[0].length; t++) {
+      int base = t * hop + windowOffset;
+      for (int j = 0; j < window.length; j++) {
+        frame[windowOffset + j] = padded[base + j] * window[j];
+      }
+      Arrays.fill(frame, 0, windowOffset, 0.0);
+      Arrays.fill(frame, winEnd, nFft, 0.0);
+      fft.realForward(frame);
+      spectrum[0] = frame[0] * frame[0];
+      spectrum[half] = frame[1] * frame[1];
+      for (int k = 1; k < half; k++) {
+        double re = frame[2 * k];
+        double im = frame[2 * k + 1];
+        spectrum[k] = re * re + im * im;
+      }
+      max = Math.max(max, filterbank.applyToColumn(spectrum, out, t));
+    }
+    return max;
   }
 
   private void reflectPad(float[] samples) {

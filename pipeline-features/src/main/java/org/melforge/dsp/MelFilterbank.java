@@ -114,11 +114,18 @@ public final class MelFilterbank {
     }
   }
 
-  /** Applies the filters to {@code power} and writes filter {@code m} to {@code out[m][column]}. */
-  void applyToColumn(double[] power, double[][] out, int column) {
+  /**
+   * Applies the filters to {@code power}, writes filter {@code m} to {@code out[m][column]} and
+   * returns the largest value written.
+   */
+  double applyToColumn(double[] power, double[][] out, int column) {
+    double max = 0.0;
     for (int m = 0; m < bandStart.length; m++) {
-      out[m][column] = dot(m, power);
+      double v = dot(m, power);
+      out[m][column] = v;
+      max = Math.max(max, v);
     }
+    return max;
   }
 
   private double dot(int m, double[] power) {
