@@ -1,21 +1,15 @@
 package org.melforge.dsp;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.jflac.ChannelData;
-import org.jflac.FLACDecoder;
-import org.jflac.frame.Frame;
-import org.jflac.metadata.StreamInfo;
+import org.melforge.audio.AudioDecodeException;
+import org.melforge.audio.AudioDecoder;
 
 /**
  * Single-threaded log-mel throughput, the Java side of {@code bench/run-logmel-bench.sh} (named
@@ -38,7 +32,7 @@ public final class LogMelBenchmark {
 
   private LogMelBenchmark() {}
 
-  public static void main(String[] args) throws IOException {
+  public static void main(String[] args) throws IOException, AudioDecodeException {
     String profile = null;
     MelScale scale = MelScale.SLANEY;
     int warmup = 3;
@@ -122,80 +116,7 @@ public final class LogMelBenchmark {
     return nsynth ? MelWindows.first(db, frames) : MelWindows.consecutive(db, frames);
   }
 
-  /**
-   * Stand-in for {@code org.melforge.audio.AudioDecoder.decodeMono(bytes, 16000).samples()}, which
-   * is not on this branch yet: 16-bit PCM WAV or FLAC at 16 kHz, channels averaged, no resampling.
-   */
-  private static float[] decodeMono16k(byte[] bytes) throws IOException {
-    String magic = new String(bytes, 0, 4, StandardCharsets.ISO_8859_1);
-    return switch (magic) {
-      case "RIFF" -> decodeWav16(bytes);
-      case "fLaC" -> decodeFlac16(bytes);
-      default -> throw new IOException("neither WAV nor FLAC (magic '" + magic + "')");
-    };
-  }
-
-  private static float[] decodeWav16(byte[] bytes) throws IOException {
-    ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    int channels = 0;
-    int pos = 12;
-    while (pos + 8 <= bytes.length) {
-      String id = new String(bytes, pos, 4, StandardCharsets.ISO_8859_1);
-      int size = bb.getInt(pos + 4);
-      int body = pos + 8;
-      if (id.equals("fmt ")) {
-        channels = bb.getShort(body + 2);
-        int rate = bb.getInt(body + 4);
-        int bits = bb.getShort(body + 14);
-        if (bb.getShort(body) != 1 || bits != 16 || rate != SAMPLE_RATE) {
-          throw new IOException("only 16-bit PCM WAV at 16 kHz is supported here");
-        }
-      } else if (id.equals("data")) {
-        if (channels == 0) {
-          throw new IOException("WAV data before fmt chunk");
-        }
-        int n = Math.min(size, bytes.length - body) / (2 * channels);
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-          int sum = 0;
-          for (int c = 0; c < channels; c++) {
-            sum += bb.getShort(body + 2 * (i * channels + c));
-          }
-          out[i] = sum / (32768f * channels);
-        }
-        return out;
-      }
-      pos = body + size + (size & 1);
-    }
-    throw new IOException("WAV without data chunk");
-  }
-
-  private static float[] decodeFlac16(byte[] bytes) throws IOException {
-    FLACDecoder decoder = new FLACDecoder(new ByteArrayInputStream(bytes));
-    decoder.readMetadata();
-    StreamInfo info = decoder.getStreamInfo();
-    if (info.getBitsPerSample() != 16 || info.getSampleRate() != SAMPLE_RATE) {
-      throw new IOException("only 16-bit FLAC at 16 kHz is supported here");
-    }
-    int channels = info.getChannels();
-    float[] out = new float[(int) info.getTotalSamples()];
-    int n = 0;
-    Frame frame;
-    while ((frame = decoder.readNextFrame()) != null) {
-      ChannelData[] data = decoder.getChannelData();
-      int block = frame.header.blockSize;
-      if (n + block > out.length) {
-        out = Arrays.copyOf(out, n + block);
-      }
-      for (int i = 0; i < block; i++) {
-        int sum = 0;
-        for (int c = 0; c < channels; c++) {
-          sum += data[c].getOutput()[i];
-        }
-        out[n + i] = sum / (32768f * channels);
-      }
-      n += block;
-    }
-    return n == out.length ? out : Arrays.copyOf(out, n);
+  private static float[] decodeMono16k(byte[] bytes) throws AudioDecodeException {
+    return AudioDecoder.decodeMono(bytes, SAMPLE_RATE).samples();
   }
 }
