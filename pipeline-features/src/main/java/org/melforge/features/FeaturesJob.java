@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The features job: corpora to Parquet log-mel tensor tables. For each table profile it builds
  * the catalog of its inputs, decodes and transforms the audio on executors, writes the table
- * (partitioned by dataset and split, zstd, dynamic partition overwrite so a rerun replaces what it
- * rewrites and nothing else), then the per-mel-bin statistics; finally the {@code _errors} table
+ * (partitioned by dataset and split, zstd; the run owns the datasets it processed, see
+ * {@link PartitionedWriter}), then the per-mel-bin statistics; finally the {@code _errors} table
  * and {@code _summary.json}. Every Spark job it starts is labelled with its stage.
  */
 public final class FeaturesJob {
