@@ -40,18 +40,21 @@ class FeaturesJobTest {
   private static FeaturesResult result;
   private static Path output;
   private static Path nsynthRoot;
+  private static Path folderRoot;
 
   @BeforeAll
   static void run() throws Exception {
     spark = TestSpark.get();
     nsynthRoot = TestCorpora.nsynthWithBadFiles(tmp);
+    folderRoot = TestCorpora.folderWithOddFiles(tmp);
     output = tmp.resolve("out");
     result = new FeaturesJob(spark, options()).execute();
   }
 
   private static FeaturesOptions options() {
     return FeaturesOptions.from(ConfigLoader.load(null, List.of(
-        "features.inputs=[{path=\"" + nsynthRoot + "\"}, {path=\"" + TestCorpora.SAMPLE_LIBRISPEECH.toAbsolutePath() + "\"}]",
+        "features.inputs=[{path=\"" + nsynthRoot + "\"}, {path=\"" + TestCorpora.SAMPLE_LIBRISPEECH.toAbsolutePath()
+            + "\"}, {path=\"" + folderRoot + "\"}]",
         "features.output=\"" + output + "\"",
         "features.files-per-partition=4")));
   }
@@ -71,11 +74,12 @@ class FeaturesJobTest {
     assertEquals(5, nsynth.errors(), "truncated, text, empty, orphan wav, entry without audio");
     assertEquals(nsynth.ok(), nsynth.tensors(), "one window per note");
     FeaturesResult.TableCounts speech = table("speech");
-    assertEquals(8, speech.inputs());
-    assertEquals(8, speech.ok());
-    assertEquals(0, speech.errors());
-    assertEquals(5.0 / 31, result.errorFraction(), 1e-12);
-    assertFalse(result.passed(), "5/31 errors exceed the default 5% threshold");
+    assertEquals(8 + 4, speech.inputs(), "8 utterances and 4 audio files of the folder");
+    assertEquals(8 + 1, speech.ok());
+    assertEquals(1, speech.converted(), "the stereo FLAC");
+    assertEquals(3, speech.errors());
+    assertEquals(8.0 / 35, result.errorFraction(), 1e-12);
+    assertFalse(result.passed(), "8/35 errors exceed the default 5% threshold");
   }
 
   @Test
@@ -89,7 +93,10 @@ class FeaturesJobTest {
         "bad_empty-060-100", "empty/error",
         "orphan_wav-060-100", "missing_metadata/error",
         "no_audio-060-100", "missing_audio/error",
-        "short_note-060-100", "padded/warning"), reasonBySource);
+        "short_note-060-100", "padded/warning",
+        "nested__bad_alaw", "unsupported_format/error",
+        "nested__bad_corrupt", "decode_failed/error",
+        "nested__tiny", "too_short/error"), reasonBySource);
     errors.collectAsList().forEach(r -> assertFalse(((String) r.getAs(ErrorTable.MESSAGE)).isBlank()));
   }
 
@@ -102,7 +109,7 @@ class FeaturesJobTest {
       assertTrue(Files.isDirectory(output.resolve(profile).resolve("dataset=" + (profile.equals("nsynth") ? "nsynth" : "librispeech"))));
     }
     Dataset<Row> speech = spark.read().parquet(output.resolve("speech").toString());
-    assertEquals(List.of("valid"), speech.select("split").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
+    assertEquals(List.of("valid"), speech.filter(col(TensorTable.DATASET).equalTo("librispeech")).select("split").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
     Row first = speech.filter(col(TensorTable.ID).equalTo("7021-101310-0000.w0000")).first();
     assertEquals(7021, (int) first.getAs(TensorTable.SPEAKER));
     assertEquals("F", first.getAs(TensorTable.SPEAKER_SEX));

@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 /** Builds corpora on disk for job tests: the bundled samples plus real bad files. */
@@ -56,6 +57,22 @@ final class TestCorpora {
     entry.put("note_str", noteStr);
     examples.set(noteStr, entry);
     Files.write(audio.resolve(noteStr + ".wav"), wav);
+  }
+
+  /**
+   * A plain folder (speech table) with one good stereo 24-bit FLAC and files that fail later than
+   * the catalog: an A-law WAV (unsupported_format), a FLAC with corrupted frames (decode_failed)
+   * and a 300-sample WAV, too short for the n_fft/2 reflect padding (too_short).
+   */
+  static Path folderWithOddFiles(Path dir) throws IOException {
+    Path root = Files.createDirectories(dir.resolve("odd-folder/nested"));
+    Path fixtures = Path.of("src/test/resources/audio");
+    for (String name : List.of("stereo_s24.flac", "bad_alaw.wav", "bad_corrupt.flac")) {
+      Files.copy(fixtures.resolve(name), root.resolve(name));
+    }
+    Files.write(root.resolve("tiny.wav"), pcm16(sine(440, 16000, 300, 1), 16000));
+    Files.writeString(root.resolve("notes.txt"), "not listed: only .wav and .flac are");
+    return root.getParent();
   }
 
   /** {@code channels} sines of {@code hz} (times 1, 1.5, ...) at amplitude 0.5. */
