@@ -92,8 +92,8 @@ public final class LocalCluster {
   public record ExecutorJvm(long pid, List<String> jvmArguments) implements Serializable {}
 
   /**
-   * The distinct JVMs that run tasks of {@code spark}, seen from inside tasks: one task per core of
-   * the session's default parallelism, twice over.
+   * The distinct JVMs that ran the tasks of a small job on {@code spark} (twice as many tasks as its
+   * default parallelism), as seen from inside the tasks.
    */
   public static List<ExecutorJvm> executorJvms(SparkSession spark) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
