@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -192,8 +193,11 @@ public final class FeaturesJob {
   private String writeErrors(List<Dataset<Row>> errors, Set<String> datasets) {
     String path = new Path(options.output(), "_errors").toString();
     stage("write _errors");
-    Dataset<Row> all = errors.stream().reduce(Dataset::unionByName)
-        .orElseGet(() -> spark.createDataFrame(List.of(), ErrorTable.SCHEMA));
+    // A union of the persisted Datasets would miss their cache (Dataset.union flattens a union into
+    // its parent) and recompute every table's features; a union of their RDDs reads the cache.
+    Dataset<Row> all = errors.isEmpty() ? spark.createDataFrame(List.of(), ErrorTable.SCHEMA)
+        : spark.createDataFrame(errors.stream().map(Dataset::javaRDD).reduce(JavaRDD::union).orElseThrow(),
+            errors.get(0).schema());
     PartitionedWriter.overwriteDatasets(all.coalesce(1), path, List.of(ErrorTable.DATASET), datasets);
     return path;
   }
