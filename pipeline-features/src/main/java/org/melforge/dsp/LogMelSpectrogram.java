@@ -1,46 +1,44 @@
 package org.melforge.dsp;
 
-import java.util.Arrays;
-import org.jtransforms.fft.DoubleFFT_1D;
-
 /**
  * Mel power and log-mel spectrograms of mono clips, computed in double precision exactly as
  * librosa/torchaudio do: the clip is reflect-padded by {@code nFft/2} on both sides (numpy
  * {@code 'reflect'}, the edge sample is not repeated), cut into {@code 1 + samples/hopLength}
  * frames of {@code nFft} samples every {@code hopLength}, each multiplied by a periodic Hann
  * window of {@code winLength} centred in {@code nFft}, transformed by a real FFT, squared
- * ({@code |X|^2}, unnormalised) and passed through the {@link MelFilterbank}.
+ * ({@code |X|^2}, unnormalised) and passed through the {@link MelFilterbank}. Frames are
+ * transformed in batches of 32 by a radix-2 FFT, so {@code nFft} must be a power of two
+ * ({@link MelSettings} enforces it).
  *
  * <p>Settings are immutable and an instance can be reused for any number of clips. An instance
  * holds scratch buffers (the padded clip buffer grows to the longest clip seen), so it is
  * <em>not</em> thread-safe: use one instance per thread (for example one per Spark task or
- * partition). The FFT runs on the calling thread only: JTransforms 3.1 parallelises a 1-D real FFT only above {@code CommonUtils.getThreadsBeginN_1D_FFT_2Threads()}
- * points (8192 by default), far above the {@code nFft} of 1024 used here.
+ * partition). Everything runs on the calling thread.
  */
 public final class LogMelSpectrogram {
 
   /** Lower clipping bound of {@link #decibels}, in dB below the clip maximum. */
   static final double FLOOR_DB = -80.0;
   private static final double AMIN = 1e-10;
+  /** Frames per {@link BatchedPowerSpectrum} call. */
+  private static final int BATCH = 32;
 
   private final MelSettings settings;
   private final MelFilterbank filterbank;
-  private final DoubleFFT_1D fft;
   private final double[] window;
   private final int windowOffset;
-  private final double[] frame;
-  private final double[] spectrum;
+  private final BatchedPowerSpectrum spectra;
+  private final double[] melScratch;
   private double[] padded = new double[0];
 
   /** Creates a spectrogram calculator; precomputes the window, the filterbank and the FFT plan. */
   public LogMelSpectrogram(MelSettings settings) {
     this.settings = settings;
     this.filterbank = MelFilterbank.create(settings);
-    this.fft = new DoubleFFT_1D(settings.nFft());
     this.window = periodicHann(settings.winLength());
     this.windowOffset = (settings.nFft() - settings.winLength()) / 2;
-    this.frame = new double[settings.nFft()];
-    this.spectrum = new double[settings.nFreqs()];
+    this.spectra = new BatchedPowerSpectrum(settings.nFft(), window, windowOffset, BATCH);
+    this.melScratch = new double[BATCH];
   }
 
   /** The settings this instance computes with. */
@@ -100,27 +98,13 @@ public final class LogMelSpectrogram {
   /** Fills {@code out[nMels][frames]} with the mel power spectrogram and returns its maximum. */
   private double melPower(float[] samples, double[][] out) {
     reflectPad(samples);
-    int nFft = settings.nFft();
     int hop = settings.hopLength();
-    int half = nFft / 2;
-    int winEnd = windowOffset + window.length;
+    int frames = out[0].length;
     double max = 0.0;
-    for (int t = 0; t < out[0].length; t++) {
-      int base = t * hop + windowOffset;
-      for (int j = 0; j < window.length; j++) {
-        frame[windowOffset + j] = padded[base + j] * window[j];
-      }
-      Arrays.fill(frame, 0, windowOffset, 0.0);
-      Arrays.fill(frame, winEnd, nFft, 0.0);
-      fft.realForward(frame);
-      spectrum[0] = frame[0] * frame[0];
-      spectrum[half] = frame[1] * frame[1];
-      for (int k = 1; k < half; k++) {
-        double re = frame[2 * k];
-        double im = frame[2 * k + 1];
-        spectrum[k] = re * re + im * im;
-      }
-      max = Math.max(max, filterbank.applyToColumn(spectrum, out, t));
+    for (int t = 0; t < frames; t += BATCH) {
+      int count = Math.min(BATCH, frames - t);
+      spectra.compute(padded, t * hop, hop, count);
+      max = Math.max(max, filterbank.applyToColumns(spectra.bins(), count, out, t, melScratch));
     }
     return max;
   }

@@ -1,5 +1,7 @@
 package org.melforge.dsp;
 
+import java.util.Arrays;
+
 /**
  * Triangular mel filterbank computed as {@code librosa.filters.mel} does (in double precision),
  * stored sparsely: each filter keeps only its contiguous band of nonzero weights, so that applying
@@ -115,15 +117,28 @@ public final class MelFilterbank {
   }
 
   /**
-   * Applies the filters to {@code power}, writes filter {@code m} to {@code out[m][column]} and
-   * returns the largest value written.
+   * Applies the filters to a batch of power spectra ({@code power[k][b]}: bin {@code k} of frame
+   * {@code b}), writes filter {@code m} of frame {@code b} to {@code out[m][column + b]} for
+   * {@code b < count} and returns the largest value written.
+   *
+   * @param scratch at least {@code count} values, overwritten
    */
-  double applyToColumn(double[] power, double[][] out, int column) {
+  double applyToColumns(double[][] power, int count, double[][] out, int column, double[] scratch) {
     double max = 0.0;
     for (int m = 0; m < bandStart.length; m++) {
-      double v = dot(m, power);
-      out[m][column] = v;
-      max = Math.max(max, v);
+      Arrays.fill(scratch, 0, count, 0.0);
+      int k = bandStart[m];
+      for (int o = bandOffset[m], end = o + bandLength[m]; o < end; o++, k++) {
+        double w = bandWeights[o];
+        double[] bin = power[k];
+        for (int b = 0; b < count; b++) {
+          scratch[b] += w * bin[b];
+        }
+      }
+      for (int b = 0; b < count; b++) {
+        max = Math.max(max, scratch[b]);
+      }
+      System.arraycopy(scratch, 0, out[m], column, count);
     }
     return max;
   }

@@ -7,7 +7,7 @@ package org.melforge.dsp;
  * {@code melScale}).
  *
  * @param sampleRate samples per second of the input
- * @param nFft FFT size; even
+ * @param nFft FFT size; a power of two, at least 2
  * @param winLength Hann window length, at most {@code nFft}
  * @param hopLength samples between frame starts
  * @param nMels number of mel filters
@@ -22,8 +22,8 @@ public record MelSettings(int sampleRate, int nFft, int winLength, int hopLength
   public MelSettings {
     positive("sampleRate", sampleRate);
     positive("nFft", nFft);
-    if (nFft % 2 != 0) {
-      throw new IllegalArgumentException("nFft must be even, got " + nFft);
+    if (nFft < 2 || Integer.bitCount(nFft) != 1) {
+      throw new IllegalArgumentException("nFft must be a power of two >= 2, got " + nFft);
     }
     positive("winLength", winLength);
     if (winLength > nFft) {

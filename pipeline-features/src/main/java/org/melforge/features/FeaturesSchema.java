@@ -37,7 +37,7 @@ final class FeaturesSchema {
       String k = "profiles." + p + ".";
       settings.addAll(List.of(
           integer(k + "sample-rate", 1000, 192_000, "sample rate audio is resampled to"),
-          integer(k + "n-fft", 16, 65_536, "FFT size"),
+          integer(k + "n-fft", 16, 65_536, "FFT size, a power of two"),
           integer(k + "win-length", 16, 65_536, "Hann window length, <= n-fft"),
           integer(k + "hop-length", 1, 65_536, "hop between frames"),
           integer(k + "n-mels", 1, 1024, "mel bins"),

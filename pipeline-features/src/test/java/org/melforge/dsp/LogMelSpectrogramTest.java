@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.Random;
-import org.jtransforms.utils.CommonUtils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -139,14 +138,6 @@ class LogMelSpectrogramTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new LogMelSpectrogram(MelSettings.nsynth()).decibels(clip));
     assertTrue(e.getMessage().contains("1234"), e.getMessage());
-  }
-
-  @Test
-  void profilesStayBelowJTransformsMultithreadingThreshold() {
-    for (MelSettings settings : new MelSettings[] {MelSettings.nsynth(), MelSettings.speech()}) {
-      assertTrue(settings.nFft() <= CommonUtils.getThreadsBeginN_1D_FFT_2Threads(),
-          "JTransforms would split an FFT of " + settings.nFft() + " points across threads");
-    }
   }
 
   static float[] noise(int n, long seed) {

@@ -29,6 +29,8 @@ class MelSettingsTest {
         "nFft", "-2");
     assertMessage(() -> new MelSettings(16000, 1023, 400, 160, 80, 0, 8000, MelScale.SLANEY),
         "nFft", "1023");
+    assertMessage(() -> new MelSettings(16000, 1000, 400, 160, 80, 0, 8000, MelScale.SLANEY),
+        "nFft", "power of two", "1000");
     assertMessage(() -> new MelSettings(16000, 1024, 1025, 256, 80, 0, 8000, MelScale.SLANEY),
         "winLength", "1025");
     assertMessage(() -> new MelSettings(16000, 1024, 0, 256, 80, 0, 8000, MelScale.SLANEY),
