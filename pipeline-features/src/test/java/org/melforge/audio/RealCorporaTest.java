@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.melforge.SharedData;
 import org.melforge.tensorstore.Npy;
 
 /**
@@ -23,8 +24,7 @@ import org.melforge.tensorstore.Npy;
 class RealCorporaTest {
 
   private static Path dataDir() {
-    Path fromModule = Path.of("../../shared/data");
-    return Files.isDirectory(fromModule) ? fromModule : Path.of("../shared/data");
+    return SharedData.root();
   }
 
   private static List<Path> files(Path dir, String suffix) throws IOException {

@@ -10,13 +10,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.melforge.tensorstore.TensorTable;
 import org.junit.jupiter.api.Test;
+import org.melforge.SharedData;
+import org.melforge.tensorstore.TensorTable;
 
 /** The shared sample corpora, when this machine has them. */
 class RealCorporaTest {
 
-  private static final Path DATA = Path.of("/work/shared/data");
+  private static final Path DATA = SharedData.root();
   private static final Map<Integer, String> SEX = Map.of(7021, "F", 7127, "M", 7264, "F", 7385, "M");
 
   @Test
