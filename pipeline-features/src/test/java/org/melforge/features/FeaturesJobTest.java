@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -85,18 +84,9 @@ class FeaturesJobTest {
   @Test
   void errorTableHasOneRowPerBadInputWithItsReason() {
     Dataset<Row> errors = spark.read().parquet(output.resolve("_errors").toString());
-    Map<String, String> reasonBySource = errors.collectAsList().stream().collect(Collectors.toMap(
-        r -> r.getAs(ErrorTable.SOURCE_ID), r -> r.getAs(ErrorTable.REASON) + "/" + r.getAs(ErrorTable.SEVERITY)));
-    assertEquals(Map.of(
-        "bad_truncated-060-100", "truncated/error",
-        "bad_text-060-100", "not_audio/error",
-        "bad_empty-060-100", "empty/error",
-        "orphan_wav-060-100", "missing_metadata/error",
-        "no_audio-060-100", "missing_audio/error",
-        "short_note-060-100", "padded/warning",
-        "nested__bad_alaw", "unsupported_format/error",
-        "nested__bad_corrupt", "decode_failed/error",
-        "nested__tiny", "too_short/error"), reasonBySource);
+    Map<String, String> expected = new java.util.HashMap<>(TestCorpora.NSYNTH_BAD_REASONS);
+    expected.putAll(TestCorpora.FOLDER_BAD_REASONS);
+    assertEquals(expected, TestCorpora.reasonBySource(errors));
     errors.collectAsList().forEach(r -> assertFalse(((String) r.getAs(ErrorTable.MESSAGE)).isBlank()));
   }
 

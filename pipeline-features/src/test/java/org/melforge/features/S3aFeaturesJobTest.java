@@ -15,8 +15,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -121,15 +119,7 @@ class S3aFeaturesJobTest {
   @Test
   void errorTableMatchesTheLocalRun() {
     Dataset<Row> errors = spark.read().parquet(OUT + "/_errors");
-    Map<String, String> reasonBySource = errors.collectAsList().stream().collect(Collectors.toMap(
-        r -> r.getAs(ErrorTable.SOURCE_ID), r -> r.getAs(ErrorTable.REASON) + "/" + r.getAs(ErrorTable.SEVERITY)));
-    assertEquals(Map.of(
-        "bad_truncated-060-100", "truncated/error",
-        "bad_text-060-100", "not_audio/error",
-        "bad_empty-060-100", "empty/error",
-        "orphan_wav-060-100", "missing_metadata/error",
-        "no_audio-060-100", "missing_audio/error",
-        "short_note-060-100", "padded/warning"), reasonBySource);
+    assertEquals(TestCorpora.NSYNTH_BAD_REASONS, TestCorpora.reasonBySource(errors));
     assertEquals(ROOT + "/corpora/nsynth-bad/audio/bad_empty-060-100.wav",
         errors.filter(col(ErrorTable.SOURCE_ID).equalTo("bad_empty-060-100")).first().getAs(ErrorTable.PATH));
   }

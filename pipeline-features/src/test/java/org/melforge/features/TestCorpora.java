@@ -9,7 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.melforge.tensorstore.ErrorTable;
 
 /** Builds corpora on disk for job tests: the bundled samples plus real bad files. */
 final class TestCorpora {
@@ -17,7 +22,28 @@ final class TestCorpora {
   static final Path SAMPLE_NSYNTH = Path.of("sample-data/nsynth-mini");
   static final Path SAMPLE_LIBRISPEECH = Path.of("sample-data/librispeech-mini/LibriSpeech");
 
+  /** What the job must record for {@link #nsynthWithBadFiles}: reason/severity by source id. */
+  static final Map<String, String> NSYNTH_BAD_REASONS = Map.of(
+      "bad_truncated-060-100", "truncated/error",
+      "bad_text-060-100", "not_audio/error",
+      "bad_empty-060-100", "empty/error",
+      "orphan_wav-060-100", "missing_metadata/error",
+      "no_audio-060-100", "missing_audio/error",
+      "short_note-060-100", "padded/warning");
+
+  /** What the job must record for {@link #folderWithOddFiles}. */
+  static final Map<String, String> FOLDER_BAD_REASONS = Map.of(
+      "nested__bad_alaw", "unsupported_format/error",
+      "nested__bad_corrupt", "decode_failed/error",
+      "nested__tiny", "too_short/error");
+
   private TestCorpora() {}
+
+  /** An errors table as reason/severity by source id. */
+  static Map<String, String> reasonBySource(Dataset<Row> errors) {
+    return errors.collectAsList().stream().collect(Collectors.toMap(
+        r -> r.getAs(ErrorTable.SOURCE_ID), r -> r.getAs(ErrorTable.REASON) + "/" + r.getAs(ErrorTable.SEVERITY)));
+  }
 
   /**
    * Copies the sample NSynth corpus to {@code dir} and adds: a truncated note, a text file named
