@@ -67,24 +67,21 @@ public final class FeaturesJob {
     Map<String, List<CorpusInput>> byProfile = resolveInputs();
     List<FeaturesResult.TableCounts> tables = new ArrayList<>();
     List<Dataset<Row>> errors = new ArrayList<>();
-    long catalogErrors = 0;
     for (Map.Entry<String, List<CorpusInput>> e : byProfile.entrySet()) {
       TableRun run = runTable(options.profiles().get(e.getKey()), e.getValue());
       tables.add(run.counts());
       errors.add(run.errors());
-      catalogErrors += run.catalogErrors();
     }
     Set<String> datasets = byProfile.values().stream().flatMap(List::stream)
         .map(CorpusInput::dataset).collect(Collectors.toSet());
     String errorsPath = writeErrors(errors, datasets);
-    FeaturesResult result = new FeaturesResult(List.copyOf(tables), errorsPath, catalogErrors,
-        options.maxErrorFraction());
+    FeaturesResult result = new FeaturesResult(List.copyOf(tables), errorsPath, options.maxErrorFraction());
     writeJson(new Path(options.output(), "_summary.json"), result.toJson());
     errors.forEach(Dataset::unpersist);
     return result;
   }
 
-  private record TableRun(FeaturesResult.TableCounts counts, Dataset<Row> errors, long catalogErrors) {}
+  private record TableRun(FeaturesResult.TableCounts counts, Dataset<Row> errors) {}
 
   private TableRun runTable(TableProfile profile, List<CorpusInput> inputs) {
     stage("catalog " + profile.name());
@@ -118,7 +115,7 @@ public final class FeaturesJob {
     FeaturesResult.TableCounts counts = new FeaturesResult.TableCounts(profile.name(), tablePath, statsPath,
         total, c.getLong(0), c.getLong(1), c.getLong(2), rejected + c.getLong(3), c.getLong(4));
     LOG.info("table {}: {}", profile.name(), counts);
-    return new TableRun(counts, errors, rejected);
+    return new TableRun(counts, errors);
   }
 
   private static Dataset<Row> tensors(Dataset<Row> outcomes) {

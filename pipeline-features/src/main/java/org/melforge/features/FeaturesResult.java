@@ -9,11 +9,9 @@ import java.util.Map;
  *
  * @param tables one entry per tensor table written in this run
  * @param errorsPath the {@code _errors} table
- * @param catalogErrors inputs rejected before decoding (missing audio or metadata), all tables
  * @param maxErrorFraction the configured threshold
  */
-public record FeaturesResult(List<TableCounts> tables, String errorsPath, long catalogErrors,
-    double maxErrorFraction) {
+public record FeaturesResult(List<TableCounts> tables, String errorsPath, double maxErrorFraction) {
 
   /**
    * Counts of one table's run. {@code inputs} counts catalog items (files and metadata entries);
