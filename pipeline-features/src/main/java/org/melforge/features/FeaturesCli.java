@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.melforge.config.ConfigLoader;
 import org.melforge.config.Setting;
 import org.melforge.spark.SparkRuntime;
@@ -25,6 +27,8 @@ import org.melforge.tensorstore.TensorExporter;
  * error fraction exceeded {@code features.max-error-fraction}; 1 anything else.
  */
 public final class FeaturesCli {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FeaturesCli.class);
 
   static final int OK = 0;
   static final int FAILED = 1;
@@ -62,6 +66,10 @@ public final class FeaturesCli {
     } catch (IllegalArgumentException e) {
       System.err.println("features: " + e.getMessage());
       return USAGE;
+    } catch (Exception e) {
+      LOG.error("features failed", e);
+      System.err.println("features: failed: " + rootCause(e));
+      return FAILED;
     }
   }
 
@@ -111,6 +119,14 @@ public final class FeaturesCli {
       }
     }
     return OK;
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
   }
 
   private static int usage(String problem) {

@@ -29,6 +29,15 @@ class FeaturesCliTest {
   }
 
   @Test
+  void missingCorpusRootIsAUsageErrorAndFailedWritesExitWithFailure() {
+    TestSpark.get();
+    assertEquals(FeaturesCli.USAGE, FeaturesCli.run(new String[] {
+        "run", "--input", tmp.resolve("no-such-corpus").toString(), "--output", tmp.resolve("o").toString()}));
+    assertEquals(FeaturesCli.FAILED, FeaturesCli.run(new String[] {
+        "run", "--input", TestCorpora.SAMPLE_NSYNTH.toString(), "--output", "/proc/melforge-cannot-write-here"}));
+  }
+
+  @Test
   void errorFractionDecidesTheExitCodeAndInspectExportWork() throws Exception {
     TestSpark.get();
     Path corpus = TestCorpora.nsynthWithBadFiles(tmp);
