@@ -5,12 +5,19 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigResolveOptions;
-import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Loads a job's configuration: the defaults bundled in the jar ({@code conf/defaults.conf}), then
- * an optional user file, then {@code key=value} overrides from the command line, later winning.
+ * an optional user file (any Hadoop URI, so a cluster-mode driver can read it from HDFS or S3),
+ * then {@code key=value} overrides from the command line, later winning.
  */
 public final class ConfigLoader {
 
@@ -20,7 +27,7 @@ public final class ConfigLoader {
   private ConfigLoader() {}
 
   /**
-   * @param file a HOCON file on the local disk of the submitting machine, or null
+   * @param file a HOCON file (local path or Hadoop URI), or null
    * @param overrides HOCON assignments such as {@code features.output=/tmp/x}
    */
   public static Config load(String file, List<String> overrides) {
@@ -29,15 +36,24 @@ public final class ConfigLoader {
       config = config.withFallback(parseOverride(overrides.get(i)));
     }
     if (file != null) {
-      File f = new File(file);
-      if (!f.isFile()) {
-        throw new ConfigValidationException(List.of("config file '" + file + "' does not exist"));
-      }
-      config = config.withFallback(ConfigFactory.parseFile(f, ConfigParseOptions.defaults().setAllowMissing(false)));
+      config = config.withFallback(ConfigFactory.parseString(read(file),
+          ConfigParseOptions.defaults().setOriginDescription(file)));
     }
     Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
         ConfigParseOptions.defaults().setAllowMissing(false));
     return config.withFallback(defaults).resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+  }
+
+  /** Reads a config file through the Hadoop FileSystem API (local path, hdfs://, s3a://). */
+  private static String read(String file) {
+    Path path = new Path(file);
+    try (InputStream in = path.getFileSystem(new Configuration()).open(path)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (FileNotFoundException e) {
+      throw new ConfigValidationException(List.of("config file '" + file + "' does not exist"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read config file " + file, e);
+    }
   }
 
   private static Config parseOverride(String assignment) {

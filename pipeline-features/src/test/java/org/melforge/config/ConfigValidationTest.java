@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.melforge.features.FeaturesOptions;
 import org.melforge.features.TableProfile;
 
@@ -85,6 +88,20 @@ class ConfigValidationTest {
     ConfigValidationException e = assertThrows(ConfigValidationException.class,
         () -> ConfigLoader.load(null, List.of("features.output")));
     assertTrue(e.getMessage().contains("is not of the form key=value"), e.getMessage());
+  }
+
+  @Test
+  void userFileSitsBetweenDefaultsAndOverrides(@TempDir Path tmp)
+      throws Exception {
+    Path file = tmp.resolve("job.conf");
+    Files.writeString(file, "features { output = \"/from/file\", partitions = 3 }\n");
+    FeaturesOptions o = FeaturesOptions.from(ConfigLoader.load(file.toString(), List.of(INPUT, "features.partitions=5")));
+    assertEquals("/from/file", o.output());
+    assertEquals(5, o.partitions());
+    assertEquals(16, o.filesPerPartition());
+    ConfigValidationException e = assertThrows(ConfigValidationException.class,
+        () -> ConfigLoader.load(tmp.resolve("missing.conf").toString(), List.of()));
+    assertTrue(e.getMessage().contains("missing.conf' does not exist"), e.getMessage());
   }
 
   @Test
