@@ -1,7 +1,10 @@
 package org.melforge.features;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -26,6 +29,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.functions;
 import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
@@ -159,7 +164,24 @@ public final class FeaturesJob {
           .withColumn(FeatureExtractor.LAYOUT, lit(input.layout().name()));
       all = all == null ? one : all.unionByName(one);
     }
-    return all;
+    return rejectDuplicateIds(all);
+  }
+
+  /**
+   * Two usable sources with the same dataset and source id (e.g. {@code a.wav} and {@code a.flac}
+   * in a folder, or two inputs given the same dataset name) would give duplicate row ids: the first
+   * by path is kept, the others become {@code duplicate_id} errors.
+   */
+  private static Dataset<Row> rejectDuplicateIds(Dataset<Row> catalog) {
+    WindowSpec bySource = Window.partitionBy(Catalog.DATASET, Catalog.SOURCE_ID)
+        .orderBy(col(Catalog.ERROR_REASON).isNotNull(), col(Catalog.SOURCE_PATH));
+    Column duplicate = row_number().over(bySource).gt(1).and(col(Catalog.ERROR_REASON).isNull());
+    Column message = concat(lit("source id '"), col(Catalog.SOURCE_ID), lit("' of dataset '"),
+        col(Catalog.DATASET), lit("' is already used by "), first(col(Catalog.SOURCE_PATH)).over(bySource));
+    return catalog
+        .withColumn(Catalog.ERROR_MESSAGE, when(duplicate, message).otherwise(col(Catalog.ERROR_MESSAGE)))
+        .withColumn(Catalog.ERROR_REASON,
+            when(duplicate, lit(Reason.DUPLICATE_ID.code())).otherwise(col(Catalog.ERROR_REASON)));
   }
 
   private static Dataset<Row> catalogErrors(Dataset<Row> catalog) {

@@ -73,12 +73,12 @@ class FeaturesJobTest {
     assertEquals(5, nsynth.errors(), "truncated, text, empty, orphan wav, entry without audio");
     assertEquals(nsynth.ok(), nsynth.tensors(), "one window per note");
     FeaturesResult.TableCounts speech = table("speech");
-    assertEquals(8 + 4, speech.inputs(), "8 utterances and 4 audio files of the folder");
+    assertEquals(8 + 5, speech.inputs(), "8 utterances and 5 audio files of the folder");
     assertEquals(8 + 1, speech.ok());
     assertEquals(1, speech.converted(), "the stereo FLAC");
-    assertEquals(3, speech.errors());
-    assertEquals(8.0 / 35, result.errorFraction(), 1e-12);
-    assertFalse(result.passed(), "8/35 errors exceed the default 5% threshold");
+    assertEquals(4, speech.errors());
+    assertEquals(9.0 / 36, result.errorFraction(), 1e-12);
+    assertFalse(result.passed(), "9/36 errors exceed the default 5% threshold");
   }
 
   @Test
@@ -88,6 +88,11 @@ class FeaturesJobTest {
     expected.putAll(TestCorpora.FOLDER_BAD_REASONS);
     assertEquals(expected, TestCorpora.reasonBySource(errors));
     errors.collectAsList().forEach(r -> assertFalse(((String) r.getAs(ErrorTable.MESSAGE)).isBlank()));
+    Row duplicate = errors.filter(col(ErrorTable.REASON).equalTo("duplicate_id")).first();
+    assertTrue(((String) duplicate.getAs(ErrorTable.PATH)).endsWith("nested/stereo_s24.wav"));
+    assertTrue(((String) duplicate.getAs(ErrorTable.MESSAGE)).matches(
+        "source id 'nested__stereo_s24' of dataset 'odd-folder' is already used by .*nested/stereo_s24\\.flac"),
+        (String) duplicate.getAs(ErrorTable.MESSAGE));
   }
 
   @Test

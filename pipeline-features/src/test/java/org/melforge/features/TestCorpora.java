@@ -35,7 +35,8 @@ final class TestCorpora {
   static final Map<String, String> FOLDER_BAD_REASONS = Map.of(
       "nested__bad_alaw", "unsupported_format/error",
       "nested__bad_corrupt", "decode_failed/error",
-      "nested__tiny", "too_short/error");
+      "nested__tiny", "too_short/error",
+      "nested__stereo_s24", "duplicate_id/error");
 
   private TestCorpora() {}
 
@@ -88,7 +89,8 @@ final class TestCorpora {
   /**
    * A plain folder (speech table) with one good stereo 24-bit FLAC and files that fail later than
    * the catalog: an A-law WAV (unsupported_format), a FLAC with corrupted frames (decode_failed)
-   * and a 300-sample WAV, too short for the n_fft/2 reflect padding (too_short).
+   * a 300-sample WAV, too short for the n_fft/2 reflect padding (too_short), and a WAV with the
+   * same source id as the good FLAC (duplicate_id).
    */
   static Path folderWithOddFiles(Path dir) throws IOException {
     Path root = Files.createDirectories(dir.resolve("odd-folder/nested"));
@@ -97,6 +99,7 @@ final class TestCorpora {
       Files.copy(fixtures.resolve(name), root.resolve(name));
     }
     Files.write(root.resolve("tiny.wav"), pcm16(sine(440, 16000, 300, 1), 16000));
+    Files.write(root.resolve("stereo_s24.wav"), pcm16(sine(440, 16000, 16000, 1), 16000));
     Files.writeString(root.resolve("notes.txt"), "not listed: only .wav and .flac are");
     return root.getParent();
   }
