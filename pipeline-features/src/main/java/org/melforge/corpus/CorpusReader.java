@@ -34,7 +34,7 @@ public final class CorpusReader {
       Path given = new Path(input.path());
       FileSystem fs = given.getFileSystem(spark.sparkContext().hadoopConfiguration());
       Path root = fs.makeQualified(given);
-      requireFolder(fs, root, input);
+      requireFolder(fs, root, "dataset " + input.dataset());
       Layout layout = input.layout() != null ? input.layout() : Layout.detect(fs, root);
       JavaRDD<Row> rows = switch (layout) {
         case NSYNTH -> NsynthCatalog.rows(jsc, fs, root, input);
@@ -47,13 +47,30 @@ public final class CorpusReader {
     }
   }
 
-  private static void requireFolder(FileSystem fs, Path root, CorpusInput input) throws IOException {
+  /**
+   * Detects the layout of the corpus at {@code path} from its listing ({@link Layout#detect}).
+   *
+   * @throws IllegalArgumentException when the corpus root does not exist or is not a folder
+   */
+  public static Layout detectLayout(SparkSession spark, String path) {
+    try {
+      Path given = new Path(path);
+      FileSystem fs = given.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path root = fs.makeQualified(given);
+      requireFolder(fs, root, "input " + path);
+      return Layout.detect(fs, root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list corpus " + path, e);
+    }
+  }
+
+  private static void requireFolder(FileSystem fs, Path root, String what) throws IOException {
     if (!fs.exists(root)) {
-      throw new IllegalArgumentException("corpus folder of dataset " + input.dataset() + " does not exist: " + root);
+      throw new IllegalArgumentException("corpus folder of " + what + " does not exist: " + root);
     }
     FileStatus status = fs.getFileStatus(root);
     if (!status.isDirectory()) {
-      throw new IllegalArgumentException("corpus path of dataset " + input.dataset() + " is not a folder: " + root);
+      throw new IllegalArgumentException("corpus path of " + what + " is not a folder: " + root);
     }
   }
 }

@@ -224,28 +224,14 @@ public final class FeaturesJob {
   private Map<String, List<CorpusInput>> resolveInputs() {
     Map<String, List<CorpusInput>> byProfile = new LinkedHashMap<>();
     for (FeaturesOptions.Input in : options.inputs()) {
-      Path root = new Path(in.path());
-      requireDirectory(root);
-      Layout layout = in.layout() != null ? in.layout() : Layout.detect(fileSystem(root), root);
-      String dataset = in.dataset() != null ? in.dataset() : defaultDataset(layout, root);
+      Layout layout = in.layout() != null ? in.layout() : CorpusReader.detectLayout(spark, in.path());
+      String dataset = in.dataset() != null ? in.dataset() : defaultDataset(layout, new Path(in.path()));
       String profile = in.profile() != null ? in.profile() : layout == Layout.NSYNTH ? "nsynth" : "speech";
       LOG.info("input {}: layout {}, dataset {}, table {}", in.path(), layout, dataset, profile);
       byProfile.computeIfAbsent(profile, p -> new ArrayList<>())
           .add(new CorpusInput(in.path(), layout, dataset, options.splits()));
     }
     return byProfile;
-  }
-
-  private void requireDirectory(Path root) {
-    try {
-      if (!fileSystem(root).getFileStatus(root).isDirectory()) {
-        throw new IllegalArgumentException("features.inputs: corpus root " + root + " is a file, not a folder");
-      }
-    } catch (java.io.FileNotFoundException e) {
-      throw new IllegalArgumentException("features.inputs: corpus root " + root + " does not exist");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read corpus root " + root, e);
-    }
   }
 
   private static String defaultDataset(Layout layout, Path root) {
