@@ -170,7 +170,8 @@ public final class FeaturesJob {
   /**
    * Two usable sources with the same dataset and source id (e.g. {@code a.wav} and {@code a.flac}
    * in a folder, or two inputs given the same dataset name) would give duplicate row ids: the first
-   * by path is kept, the others become {@code duplicate_id} errors.
+   * by path is kept, the others become {@code duplicate_id} errors. The check shuffles the catalog
+   * into as many partitions as its listing produced, not {@code spark.sql.shuffle.partitions}.
    */
   private static Dataset<Row> rejectDuplicateIds(Dataset<Row> catalog) {
     WindowSpec bySource = Window.partitionBy(Catalog.DATASET, Catalog.SOURCE_ID)
@@ -178,7 +179,8 @@ public final class FeaturesJob {
     Column duplicate = row_number().over(bySource).gt(1).and(col(Catalog.ERROR_REASON).isNull());
     Column message = concat(lit("source id '"), col(Catalog.SOURCE_ID), lit("' of dataset '"),
         col(Catalog.DATASET), lit("' is already used by "), first(col(Catalog.SOURCE_PATH)).over(bySource));
-    return catalog
+    int partitions = catalog.javaRDD().getNumPartitions();
+    return catalog.repartition(partitions, col(Catalog.DATASET), col(Catalog.SOURCE_ID))
         .withColumn(Catalog.ERROR_MESSAGE, when(duplicate, message).otherwise(col(Catalog.ERROR_MESSAGE)))
         .withColumn(Catalog.ERROR_REASON,
             when(duplicate, lit(Reason.DUPLICATE_ID.code())).otherwise(col(Catalog.ERROR_REASON)));
