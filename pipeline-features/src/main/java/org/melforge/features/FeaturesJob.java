@@ -58,6 +58,7 @@ public final class FeaturesJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
   private static final String JOB_GROUP = "melforge-features";
+  private static final long ERROR_ROWS_PER_FILE = 1_000_000;
 
   private final SparkSession spark;
   private final FeaturesOptions options;
@@ -102,8 +103,9 @@ public final class FeaturesJob {
     stage("decode + log-mel + write " + profile.name() + " (" + files + " files)");
     try (ProgressReporter ignored = new ProgressReporter("features[" + profile.name() + "]",
         filesDone, files, options.progressIntervalSeconds())) {
-      PartitionedWriter.overwriteDatasets(tensors(outcomes), tablePath,
-          TensorTable.PARTITION_COLUMNS, inputs.stream().map(CorpusInput::dataset).collect(Collectors.toSet()));
+      PartitionedWriter.overwriteDatasets(tensors(outcomes), tablePath, TensorTable.PARTITION_COLUMNS,
+          inputs.stream().map(CorpusInput::dataset).collect(Collectors.toSet()), TensorTable.ID,
+          rowsPerFile(profile));
     }
     stage("count " + profile.name());
     Row c = counts(outcomes);
@@ -121,6 +123,12 @@ public final class FeaturesJob {
         total, c.getLong(0), c.getLong(1), c.getLong(2), rejected + c.getLong(3), c.getLong(4));
     LOG.info("table {}: {}", profile.name(), counts);
     return new TableRun(counts, errors);
+  }
+
+  /** Rows per Parquet file so that files hold about {@code features.target-file-mb} of tensors. */
+  private long rowsPerFile(TableProfile profile) {
+    long tensorBytes = (long) profile.mel().nMels() * profile.frames() * Float.BYTES;
+    return Math.max(1, options.targetFileMb() * 1024L * 1024L / tensorBytes);
   }
 
   private static Dataset<Row> tensors(Dataset<Row> outcomes) {
@@ -219,7 +227,8 @@ public final class FeaturesJob {
     Dataset<Row> all = errors.isEmpty() ? spark.createDataFrame(List.of(), ErrorTable.SCHEMA)
         : spark.createDataFrame(errors.stream().map(Dataset::javaRDD).reduce(JavaRDD::union).orElseThrow(),
             errors.get(0).schema());
-    PartitionedWriter.overwriteDatasets(all.coalesce(1), path, List.of(ErrorTable.DATASET), datasets);
+    PartitionedWriter.overwriteDatasets(all, path, List.of(ErrorTable.DATASET), datasets, ErrorTable.PATH,
+        ERROR_ROWS_PER_FILE);
     return path;
   }
 

@@ -20,6 +20,7 @@ import org.melforge.dsp.MelSettings;
  * @param output output root (Hadoop URI)
  * @param partitions decode partitions; 0 means files / filesPerPartition
  * @param filesPerPartition files per partition when {@code partitions} is 0
+ * @param targetFileMb approximate size of the Parquet files written, in MiB of tensor data
  * @param maxErrorFraction error fraction above which the run counts as failed
  * @param nsynthClipSeconds NSynth note length; shorter notes are padded with a warning
  * @param splits split policy for inputs without an official split
@@ -32,6 +33,7 @@ public record FeaturesOptions(
     String output,
     int partitions,
     int filesPerPartition,
+    int targetFileMb,
     double maxErrorFraction,
     double nsynthClipSeconds,
     SplitPolicy splits,
@@ -70,7 +72,7 @@ public record FeaturesOptions(
     config.getConfig("spark.settings").entrySet()
         .forEach(e -> spark.put(e.getKey().replace("\"", ""), e.getValue().unwrapped().toString()));
     return new FeaturesOptions(List.copyOf(inputs), f.getString("output"), f.getInt("partitions"),
-        f.getInt("files-per-partition"), f.getDouble("max-error-fraction"),
+        f.getInt("files-per-partition"), f.getInt("target-file-mb"), f.getDouble("max-error-fraction"),
         f.getDouble("nsynth-clip-seconds"), splits, f.getInt("progress-interval-seconds"),
         Map.copyOf(profiles), Map.copyOf(spark));
   }

@@ -26,6 +26,7 @@ final class FeaturesSchema {
         string("output", "output root, a Hadoop URI"),
         integer("partitions", 0, 1_000_000, "decode partitions, 0 = files / files-per-partition"),
         integer("files-per-partition", 1, 1_000_000, "files per decode partition when partitions = 0"),
+        integer("target-file-mb", 1, 16_384, "approximate Parquet file size (MiB of tensors)"),
         number("max-error-fraction", 0, 1, "error fraction above which the job exits non-zero"),
         number("nsynth-clip-seconds", 0.1, 3600, "NSynth note length; shorter notes are padded"),
         number("split.train", 0, 1, "train ratio of hash splits"),

@@ -41,7 +41,7 @@ class TensorTableTest {
         row("s.w0001", "librispeech", "valid", new byte[] {5, 6, 7, 8}, null, 7021));
     Dataset<Row> written = spark.createDataFrame(rows, TensorTable.SCHEMA);
     String path = tmp.resolve("t").toString();
-    PartitionedWriter.overwriteDatasets(written, path, TensorTable.PARTITION_COLUMNS, java.util.Set.of("nsynth", "librispeech"));
+    PartitionedWriter.overwriteDatasets(written, path, TensorTable.PARTITION_COLUMNS, java.util.Set.of("nsynth", "librispeech"), TensorTable.ID, 1000);
     Dataset<Row> read = spark.read().parquet(path);
     TensorTable.requireSchema(read.schema(), path);
     String[] columns = TensorTable.SCHEMA.fieldNames();
