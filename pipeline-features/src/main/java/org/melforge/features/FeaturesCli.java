@@ -1,6 +1,7 @@
 package org.melforge.features;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -112,9 +113,12 @@ public final class FeaturesCli {
   }
 
   private static int keys() {
+    Config defaults = ConfigLoader.load(null, List.of());
     for (var schema : List.of(FeaturesSchema.features(), FeaturesSchema.spark())) {
       for (Setting s : schema.settings()) {
-        System.out.printf("%-44s %s%n", schema.section() + "." + s.path(), s.description()
+        String key = schema.section() + "." + s.path();
+        String value = defaults.hasPath(key) ? defaults.getValue(key).render(ConfigRenderOptions.concise()) : "";
+        System.out.printf("%-40s %-12s %s%n", key, value, s.description()
             + (s.allowed().isEmpty() ? "" : " " + s.allowed()));
       }
     }
