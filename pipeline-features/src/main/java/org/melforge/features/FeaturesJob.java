@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -263,7 +264,8 @@ public final class FeaturesJob {
 
   private void writeJson(Path path, Object value) {
     try (OutputStream out = fileSystem(path).create(path, true)) {
-      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, value);
+      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, value);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + path, e);
     }

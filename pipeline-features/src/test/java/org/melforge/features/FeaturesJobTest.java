@@ -160,6 +160,18 @@ class FeaturesJobTest {
   }
 
   @Test
+  void summaryRecordsTheCountsAndWhereEverythingIs() throws Exception {
+    JsonNode summary = new ObjectMapper().readTree(output.resolve("_summary.json").toFile());
+    assertEquals(36, summary.path("inputs").asLong());
+    assertEquals(9, summary.path("errors").asLong());
+    assertFalse(summary.path("passed").asBoolean());
+    JsonNode nsynth = summary.path("tables").get(0);
+    assertEquals("nsynth", nsynth.path("profile").asText());
+    assertEquals(output.resolve("nsynth.stats.json").toString(), nsynth.path("stats_path").asText());
+    assertEquals(1, nsynth.path("padded").asLong());
+  }
+
+  @Test
   void rerunReplacesInsteadOfDuplicating() {
     Dataset<Row> before = spark.read().parquet(output.resolve("nsynth").toString()).select(TensorTable.ID, TensorTable.SPLIT);
     List<Row> expected = before.orderBy(TensorTable.ID).collectAsList();
