@@ -70,7 +70,8 @@ public record Setting(String path, Kind kind, String description, double min, do
           yield Optional.empty();
         }
         case STRING_MAP -> {
-          config.getConfig(path).entrySet().forEach(e -> config.getConfig(path).getString(quote(e.getKey())));
+          Config map = config.getConfig(path);
+          map.entrySet().forEach(e -> map.getString(e.getKey()));
           yield Optional.empty();
         }
       };
@@ -98,10 +99,6 @@ public record Setting(String path, Kind kind, String description, double min, do
       case OBJECT_LIST -> "a list of objects";
       case STRING_MAP -> "an object of string values";
     };
-  }
-
-  private static String quote(String key) {
-    return key.startsWith("\"") ? key : "\"" + key.replace("\"", "") + "\"";
   }
 
   private static String format(double v) {

@@ -109,5 +109,11 @@ class ConfigValidationTest {
     FeaturesOptions o = FeaturesOptions.from(ConfigLoader.load(null,
         List.of(INPUT, "spark.settings.\"spark.sql.shuffle.partitions\"=7")));
     assertEquals("7", o.sparkSettings().get("spark.sql.shuffle.partitions"));
+    FeaturesOptions unquoted = FeaturesOptions.from(ConfigLoader.load(null,
+        List.of(INPUT, "spark.settings.spark.sql.shuffle.partitions=9")));
+    assertEquals("9", unquoted.sparkSettings().get("spark.sql.shuffle.partitions"));
+    ConfigValidationException e = assertThrows(ConfigValidationException.class, () -> FeaturesOptions.from(
+        ConfigLoader.load(null, List.of(INPUT, "spark.settings.\"spark.jars\"=[a, b]"))));
+    assertTrue(e.getMessage().contains("spark.settings: expected an object of string values"), e.getMessage());
   }
 }
