@@ -30,7 +30,7 @@ import org.melforge.tensorstore.TensorTable;
  */
 final class OutcomeRows {
 
-  static final String SOURCE_ID = "source_id";
+  static final String SOURCE_ID = Catalog.SOURCE_ID;
   static final String ISSUE_STAGE = "issue_stage";
   static final String ISSUE_REASON = "issue_reason";
   static final String ISSUE_MESSAGE = "issue_message";
