@@ -1,0 +1,67 @@
+package org.melforge.bottleneck;
+
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What one or more batches assigned to each code: counts {@code n_k} and sums of the assigned
+ * encoder outputs {@code s_k}, plus the encoder outputs themselves (candidates for dead-code
+ * revival). Statistics of several batches or workers merge by addition, so EMA updates and usage
+ * counts can be computed where the data is and combined anywhere.
+ */
+public final class CodeStatistics {
+
+  private final double[] counts;
+  private final INDArray sums;
+  private final INDArray candidates;
+
+  private CodeStatistics(double[] counts, INDArray sums, INDArray candidates) {
+    this.counts = counts;
+    this.sums = sums;
+    this.candidates = candidates;
+  }
+
+  /** Statistics of encoder outputs {@code z} (N, D) assigned to codes {@code indices} (N). */
+  public static CodeStatistics of(INDArray z, long[] indices, int codebookSize) {
+    double[] counts = new double[codebookSize];
+    for (long i : indices) {
+      counts[(int) i]++;
+    }
+    INDArray oneHot = Nd4j.zeros(z.dataType(), indices.length, codebookSize);
+    for (int i = 0; i < indices.length; i++) {
+      oneHot.putScalar(i, indices[i], 1.0);
+    }
+    INDArray sums = oneHot.transpose().mmul(z);
+    return new CodeStatistics(counts, sums, z.dup());
+  }
+
+  /** The sum of both statistics (candidates of both, this one's first). */
+  public CodeStatistics merge(CodeStatistics other) {
+    double[] c = counts.clone();
+    for (int k = 0; k < c.length; k++) {
+      c[k] += other.counts[k];
+    }
+    return new CodeStatistics(c, sums.add(other.sums), Nd4j.vstack(candidates, other.candidates));
+  }
+
+  /** Assignment counts per code. */
+  public double[] counts() {
+    return counts.clone();
+  }
+
+  /** Sum of assigned encoder outputs per code, (K, D). */
+  public INDArray sums() {
+    return sums;
+  }
+
+  /** Encoder outputs seen, (N, D). */
+  public INDArray candidates() {
+    return candidates;
+  }
+
+  /** Total number of assignments. */
+  public double total() {
+    return Arrays.stream(counts).sum();
+  }
+}

@@ -1,0 +1,58 @@
+package org.melforge.model.layers;
+
+import java.util.Map;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffOutputLayer;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Base of the parameter-free output layers that turn an activation into one named loss part.
+ *
+ * <p>DL4J's convention, which these layers follow: the SameDiff loss is the <em>sum over the
+ * minibatch</em> of per-example losses; DL4J reports it divided by the minibatch size as the score
+ * and divides the gradient by the minibatch size in the updater, so training sees the batch mean.
+ * The layer's activation (what {@code output()} returns) is its input, unchanged.
+ */
+public abstract class LossLayer extends SameDiffOutputLayer {
+
+  private static final String ACTIVATIONS = "activations";
+
+  /** The per-minibatch sum of this loss (see the class comment). */
+  protected abstract SDVariable defineLoss(SameDiff sd, SDVariable input, SDVariable labels);
+
+  @Override
+  public final SDVariable defineLayer(SameDiff sd, SDVariable input, SDVariable labels,
+      Map<String, SDVariable> params) {
+    sd.identity(ACTIVATIONS, input);
+    SDVariable loss = defineLoss(sd, input, labels);
+    loss.markAsLoss();
+    return loss;
+  }
+
+  @Override
+  public final String activationsVertexName() {
+    return ACTIVATIONS;
+  }
+
+  @Override
+  public void defineParameters(SDLayerParams params) {}
+
+  @Override
+  public void initializeParameters(Map<String, INDArray> params) {}
+
+  @Override
+  public InputType getOutputType(int layerIndex, InputType inputType) {
+    return inputType;
+  }
+
+  /** Elements per example of a rank >= 2 variable, as a scalar of its data type. */
+  protected static SDVariable perExampleSize(SameDiff sd, SDVariable x) {
+    SDVariable all = sd.onesLike(x).sum();
+    SDVariable batch = sd.onesLike(x.get(org.nd4j.autodiff.samediff.SDIndex.all(),
+        org.nd4j.autodiff.samediff.SDIndex.point(0))).sum();
+    return all.div(batch);
+  }
+}
