@@ -13,7 +13,7 @@ import java.util.Optional;
 public record Setting(String path, Kind kind, String description, double min, double max, List<String> allowed) {
 
   /** The value kinds a key can hold. */
-  public enum Kind { INT, DOUBLE, STRING, BOOLEAN, CHOICE, OBJECT_LIST, STRING_MAP }
+  public enum Kind { INT, DOUBLE, STRING, BOOLEAN, CHOICE, OBJECT_LIST, STRING_MAP, INT_LIST }
 
   public static Setting integer(String path, long min, long max, String description) {
     return new Setting(path, Kind.INT, description, min, max, List.of());
@@ -33,6 +33,11 @@ public record Setting(String path, Kind kind, String description, double min, do
 
   public static Setting choice(String path, List<String> allowed, String description) {
     return new Setting(path, Kind.CHOICE, description, 0, 0, List.copyOf(allowed));
+  }
+
+  /** A non-empty list of integers, each in [min, max]. */
+  public static Setting integerList(String path, long min, long max, String description) {
+    return new Setting(path, Kind.INT_LIST, description, min, max, List.of());
   }
 
   /** A list of objects whose own keys are validated by the schema's element settings. */
@@ -69,6 +74,11 @@ public record Setting(String path, Kind kind, String description, double min, do
           config.getConfigList(path);
           yield Optional.empty();
         }
+        case INT_LIST -> {
+          List<Long> values = config.getLongList(path);
+          yield values.isEmpty() ? Optional.of(displayPath + ": must not be empty (" + description + ")")
+              : values.stream().map(v -> range(displayPath, v)).flatMap(Optional::stream).findFirst();
+        }
         case STRING_MAP -> {
           Config map = config.getConfig(path);
           map.entrySet().forEach(e -> map.getString(e.getKey()));
@@ -98,6 +108,7 @@ public record Setting(String path, Kind kind, String description, double min, do
       case BOOLEAN -> "true or false";
       case OBJECT_LIST -> "a list of objects";
       case STRING_MAP -> "an object of string values";
+      case INT_LIST -> "a list of integers";
     };
   }
 

@@ -1,0 +1,170 @@
+package org.melforge.model;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CacheMode;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.melforge.bottleneck.Bottleneck;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+
+/**
+ * A tokenizer of any family: the DL4J training graph plus what the rest of the system needs to use
+ * it without knowing its family. {@link #batch} builds the graph's inputs and labels for a step;
+ * {@link #encode} gives the codes or latents of every bottleneck, {@link #decode} the
+ * reconstruction from them, and {@link LossParts#measure} the named loss parts.
+ */
+public final class TokenizerModel {
+
+  private final ModelSpec spec;
+  private final ComputationGraph graph;
+  private final Architecture architecture;
+  private ComputationGraph decoder;
+
+  private TokenizerModel(ModelSpec spec, ComputationGraph graph) {
+    this.spec = spec;
+    this.graph = graph;
+    this.architecture = Architecture.of(spec);
+  }
+
+  /** A freshly initialised model trained with Adam at {@code learningRate}. */
+  public static TokenizerModel create(ModelSpec spec, double learningRate, long seed) {
+    ComputationGraph graph = new ComputationGraph(configuration(spec, learningRate, seed));
+    graph.init();
+    return new TokenizerModel(spec, graph);
+  }
+
+  /** A model around an existing graph (e.g. restored from a checkpoint). */
+  public static TokenizerModel wrap(ModelSpec spec, ComputationGraph graph) {
+    return new TokenizerModel(spec, graph);
+  }
+
+  /** The training graph configuration of {@code spec}. */
+  public static ComputationGraphConfiguration configuration(ModelSpec spec, double learningRate,
+      long seed) {
+    return Architecture.of(spec).training(base(new Adam(learningRate), seed));
+  }
+
+  private static NeuralNetConfiguration.Builder base(Adam updater, long seed) {
+    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
+        .updater(updater).weightInit(WeightInit.UNIFORM).convolutionMode(ConvolutionMode.Truncate)
+        .trainingWorkspaceMode(WorkspaceMode.ENABLED).inferenceWorkspaceMode(WorkspaceMode.ENABLED)
+        .cacheMode(CacheMode.HOST);
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public ComputationGraph graph() {
+    return graph;
+  }
+
+  /** Names of the bottleneck layers, coarse level first. */
+  public List<String> bottlenecks() {
+    return architecture.bottlenecks();
+  }
+
+  /** The bottleneck behind layer {@code name}. */
+  public Bottleneck bottleneck(String name) {
+    return (Bottleneck) graph.getLayer(name).conf().getLayer();
+  }
+
+  /** Global steps done: the graph's iteration count. */
+  public long iterations() {
+    return graph.getConfiguration().getIterationCount();
+  }
+
+  /**
+   * Inputs and labels for one training step on spectrograms {@code x} (B, 1, H, W): the VAE also
+   * gets fresh noise and its beta for {@code globalStep} (as the labels of its KL output); VQ
+   * models get placeholder labels for their auxiliary outputs.
+   */
+  public MultiDataSet batch(INDArray x, long globalStep, Random random) {
+    long b = x.size(0);
+    if (spec.family() == Family.TIMBRE_VAE) {
+      INDArray eps = Nd4j.createFromArray(gaussian(random, b * spec.latentDim()))
+          .reshape(b, spec.latentDim());
+      double beta = spec.betaSchedule().beta(globalStep);
+      return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, eps},
+          new INDArray[] {x, Nd4j.valueArrayOf(new long[] {b, 1}, beta, DataType.FLOAT)});
+    }
+    INDArray[] labels = new INDArray[1 + architecture.auxiliaryOutputs().size()];
+    labels[0] = x;
+    for (int i = 1; i < labels.length; i++) {
+      labels[i] = Nd4j.zeros(DataType.FLOAT, b, 1);
+    }
+    return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, labels);
+  }
+
+  /** The batch used for evaluation: no noise (z = mu), beta at {@code globalStep}. */
+  public MultiDataSet evaluationBatch(INDArray x, long globalStep) {
+    MultiDataSet mds = batch(x, globalStep, new Random(0));
+    if (spec.family() == Family.TIMBRE_VAE) {
+      mds.getFeatures(1).assign(0);
+    }
+    return mds;
+  }
+
+  private static float[] gaussian(Random random, long n) {
+    float[] v = new float[(int) n];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    return v;
+  }
+
+  /** Activations of every vertex for a batch, inference mode. */
+  public Map<String, INDArray> activations(MultiDataSet batch) {
+    return graph.feedForward(batch.getFeatures(), false);
+  }
+
+  /** Codes (VQ: indices (B, h, w)) or latents (VAE: mu (B, L)) per bottleneck, for spectrograms x. */
+  public Map<String, INDArray> encode(INDArray x) {
+    Map<String, INDArray> acts = activations(evaluationBatch(x, 0));
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    for (String name : bottlenecks()) {
+      String in = graph.getConfiguration().getVertexInputs().get(name).get(0);
+      out.put(name, bottleneck(name).encode(graph.getLayer(name).paramTable(), acts.get(in)));
+    }
+    return out;
+  }
+
+  /** Reconstructions (B, 1, H, W) from the codes or latents {@link #encode} returned. */
+  public INDArray decode(Map<String, INDArray> codes) {
+    ComputationGraph dec = decoder();
+    INDArray[] inputs = new INDArray[bottlenecks().size()];
+    for (int i = 0; i < inputs.length; i++) {
+      String name = bottlenecks().get(i);
+      inputs[i] = bottleneck(name).decode(graph.getLayer(name).paramTable(), codes.get(name));
+    }
+    return dec.output(inputs)[0];
+  }
+
+  /** Reconstructions of x through the whole graph (VAE: from the posterior mean). */
+  public INDArray reconstruct(INDArray x) {
+    return graph.output(evaluationBatch(x, 0).getFeatures())[0];
+  }
+
+  private ComputationGraph decoder() {
+    if (decoder == null) {
+      decoder = new ComputationGraph(architecture.decoder(base(new Adam(), 0)));
+      decoder.init();
+    }
+    for (Layer layer : decoder.getLayers()) {
+      layer.setParams(graph.getLayer(layer.conf().getLayer().getLayerName()).params());
+    }
+    return decoder;
+  }
+}

@@ -1,0 +1,71 @@
+package org.melforge.model;
+
+import static org.nd4j.linalg.activations.Activation.IDENTITY;
+import static org.nd4j.linalg.activations.Activation.RELU;
+
+import java.util.List;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.melforge.model.layers.AuxiliaryLoss;
+import org.melforge.model.layers.ChannelSlice;
+import org.melforge.model.layers.MeanSquaredErrorLoss;
+
+/**
+ * Single-level VQ-VAE: encoder (two 4x4 stride-2 convolutions, a 3x3 convolution, a residual
+ * stack), 1x1 pre-quantizer convolution, vector quantizer, decoder (3x3 convolution, residual
+ * stack, two 4x4 stride-2 transposed convolutions).
+ */
+final class VqVae implements Architecture {
+
+  static final String VQ = "vq";
+  private final ModelSpec s;
+
+  VqVae(ModelSpec spec) {
+    this.s = spec;
+  }
+
+  @Override
+  public ComputationGraphConfiguration training(NeuralNetConfiguration.Builder base) {
+    GraphBuilder g = base.graphBuilder().addInputs("x")
+        .setInputTypes(InputType.convolutional(s.nMels(), s.nFrames(), 1));
+    int nh = s.numHiddens();
+    String x = Blocks.conv(g, "enc_conv1", "x", nh / 2, 4, 2, 1, RELU);
+    x = Blocks.conv(g, "enc_conv2", x, nh, 4, 2, 1, RELU);
+    x = Blocks.conv(g, "enc_conv3", x, nh, 3, 1, 1, IDENTITY);
+    x = Blocks.residualStack(g, "enc_res", x, nh, s.numResidualLayers(), s.numResidualHiddens());
+    x = Blocks.conv(g, "pre_vq", x, s.embeddingDim(), 1, 1, 0, IDENTITY);
+    g.addLayer(VQ, s.quantizer(s.nMels() / 4, s.nFrames() / 4), x);
+    g.addVertex("vq_q", ChannelSlice.range(0, s.embeddingDim()), VQ);
+    g.addVertex("vq_map", ChannelSlice.range(s.embeddingDim(), 1), VQ);
+    g.addLayer("vq_loss", new AuxiliaryLoss(), "vq_map");
+    g.addLayer(RECONSTRUCTION, new MeanSquaredErrorLoss(), decoder(g, "vq_q"));
+    return g.setOutputs(RECONSTRUCTION, "vq_loss").build();
+  }
+
+  @Override
+  public ComputationGraphConfiguration decoder(NeuralNetConfiguration.Builder base) {
+    GraphBuilder g = base.graphBuilder().addInputs(VQ).setInputTypes(
+        InputType.convolutional(s.nMels() / 4, s.nFrames() / 4, s.embeddingDim()));
+    return g.setOutputs(decoder(g, VQ)).build();
+  }
+
+  private String decoder(GraphBuilder g, String in) {
+    int nh = s.numHiddens();
+    String x = Blocks.conv(g, "dec_conv1", in, nh, 3, 1, 1, IDENTITY);
+    x = Blocks.residualStack(g, "dec_res", x, nh, s.numResidualLayers(), s.numResidualHiddens());
+    x = Blocks.upsample(g, "dec_up1", x, nh / 2, RELU);
+    return Blocks.upsample(g, "dec_up2", x, 1, IDENTITY);
+  }
+
+  @Override
+  public List<String> bottlenecks() {
+    return List.of(VQ);
+  }
+
+  @Override
+  public List<String> auxiliaryOutputs() {
+    return List.of("vq_loss");
+  }
+}

@@ -1,0 +1,138 @@
+package org.melforge.training;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.melforge.bottleneck.Bottleneck;
+import org.melforge.model.Family;
+import org.melforge.model.TokenizerModel;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Loss parts and bottleneck statistics of one epoch on one split, accumulated batch by batch from
+ * the activations of the batch's forward pass. Loss parts are averaged over examples; code usage
+ * is counted over the whole epoch, so perplexity is that of the merged counts.
+ *
+ * <p>Names: {@code recon}, {@code total}; per quantizer {@code <name>_loss},
+ * {@code <name>_perplexity}, {@code <name>_usage} (fraction of codes used), {@code <name>_dead}
+ * (codes never used); for the VAE {@code kl_raw}, {@code kl_free_bits}, {@code beta},
+ * {@code mu_mean}, {@code mu_std}, {@code logvar_mean}, {@code logvar_std},
+ * {@code latent_pairwise_distance} (mean Euclidean distance between the posterior means of two
+ * examples of a batch).
+ */
+public final class EpochMetrics {
+
+  private final TokenizerModel model;
+  private final Map<String, double[]> sums = new LinkedHashMap<>();
+  private final Map<String, long[]> codeCounts = new LinkedHashMap<>();
+  private final double[] mu = new double[3];
+  private final double[] logvar = new double[3];
+  private double pairDistanceSum;
+  private long pairs;
+  private long examples;
+
+  public EpochMetrics(TokenizerModel model) {
+    this.model = model;
+  }
+
+  /** Adds one batch, given the activations of its forward pass and the batch itself. */
+  public void add(Map<String, INDArray> activations, MultiDataSet batch) {
+    INDArray x = batch.getFeatures(0);
+    long b = x.size(0);
+    examples += b;
+    Map<String, Double> parts = new LinkedHashMap<>();
+    double recon = activations.get("recon").sub(x).norm2Number().doubleValue();
+    parts.put("recon", recon * recon / x.length());
+    double total = parts.get("recon");
+    for (String name : model.bottlenecks()) {
+      INDArray act = activations.get(name);
+      if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
+        total += addQuantizer(name, act, parts);
+      } else {
+        total += addGaussian(act, batch.getLabels(1).getDouble(0), parts);
+      }
+    }
+    parts.put("total", total);
+    parts.forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v * b);
+  }
+
+  private double addQuantizer(String name, INDArray act, Map<String, Double> parts) {
+    long d = act.size(1) - 2;
+    double loss = act.get(NDArrayIndex.all(), NDArrayIndex.point(d), NDArrayIndex.all(),
+        NDArrayIndex.all()).meanNumber().doubleValue();
+    parts.put(name + "_loss", loss);
+    long[] counts = codeCounts.computeIfAbsent(name, k -> new long[model.bottleneck(k).codebookSize()]);
+    INDArray idx = act.get(NDArrayIndex.all(), NDArrayIndex.point(d + 1), NDArrayIndex.all(),
+        NDArrayIndex.all()).castTo(DataType.LONG);
+    for (long i : idx.dup('c').reshape(-1).toLongVector()) {
+      counts[(int) i]++;
+    }
+    return loss;
+  }
+
+  private double addGaussian(INDArray act, double beta, Map<String, Double> parts) {
+    long l = act.size(1) / 3;
+    INDArray m = act.get(NDArrayIndex.all(), NDArrayIndex.interval(l, 2 * l));
+    INDArray lv = act.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * l, 3 * l));
+    INDArray kl = lv.add(1.0).subi(m.mul(m)).subi(org.nd4j.linalg.ops.transforms.Transforms.exp(lv))
+        .muli(-0.5).mean(0);
+    double raw = kl.sumNumber().doubleValue();
+    double free = org.nd4j.linalg.ops.transforms.Transforms.max(kl, model.spec().freeBits())
+        .sumNumber().doubleValue();
+    parts.put("kl_raw", raw);
+    parts.put("kl_free_bits", free);
+    parts.put("beta", beta);
+    moments(mu, m);
+    moments(logvar, lv);
+    pairwiseDistances(m);
+    return beta * free;
+  }
+
+  private static void moments(double[] acc, INDArray v) {
+    acc[0] += v.length();
+    acc[1] += v.sumNumber().doubleValue();
+    acc[2] += v.mul(v).sumNumber().doubleValue();
+  }
+
+  private void pairwiseDistances(INDArray m) {
+    long b = m.rows();
+    for (long i = 0; i < b; i++) {
+      for (long j = i + 1; j < b; j++) {
+        pairDistanceSum += m.getRow(i).distance2(m.getRow(j));
+        pairs++;
+      }
+    }
+  }
+
+  /** Examples seen. */
+  public long examples() {
+    return examples;
+  }
+
+  /** The epoch's metrics by name (see the class comment). */
+  public Map<String, Double> summary() {
+    Map<String, Double> out = new LinkedHashMap<>();
+    sums.forEach((k, v) -> out.put(k, examples == 0 ? Double.NaN : v[0] / examples));
+    codeCounts.forEach((name, counts) -> {
+      CodeUsage usage = CodeUsage.of(counts);
+      out.put(name + "_perplexity", usage.perplexity());
+      out.put(name + "_usage", usage.usedFraction());
+      out.put(name + "_dead", (double) usage.dead());
+    });
+    if (model.spec().family() == Family.TIMBRE_VAE && mu[0] > 0) {
+      out.put("mu_mean", mu[1] / mu[0]);
+      out.put("mu_std", std(mu));
+      out.put("logvar_mean", logvar[1] / logvar[0]);
+      out.put("logvar_std", std(logvar));
+      out.put("latent_pairwise_distance", pairs == 0 ? Double.NaN : pairDistanceSum / pairs);
+    }
+    return out;
+  }
+
+  private static double std(double[] acc) {
+    double mean = acc[1] / acc[0];
+    return Math.sqrt(Math.max(acc[2] / acc[0] - mean * mean, 0));
+  }
+}

@@ -1,0 +1,52 @@
+package org.melforge.training;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import java.util.Set;
+import org.melforge.config.ConfigSchema;
+import org.melforge.config.Setting;
+
+/**
+ * The {@code train} section: what to train on, for how long, and where checkpoints go.
+ *
+ * @param table features tensor table folder (Hadoop URI), e.g. {@code out/features/speech}
+ * @param output folder (Hadoop URI) of checkpoints and metrics history
+ * @param epochs epochs to train (in total, counting those of a resumed checkpoint)
+ * @param batchSize examples per step
+ * @param learningRate Adam learning rate
+ * @param seed seed of initialisation, shuffling and noise
+ * @param trainSplit split trained on
+ * @param validSplit split evaluated after each epoch ("" to skip)
+ * @param maxBatchesPerEpoch cap on training steps per epoch (0: the whole split)
+ * @param resume continue from the newest complete checkpoint in {@code output}
+ * @param progressIntervalSeconds seconds between progress lines within an epoch
+ */
+public record TrainOptions(String table, String output, int epochs, int batchSize,
+    double learningRate, long seed, String trainSplit, String validSplit, int maxBatchesPerEpoch,
+    boolean resume, int progressIntervalSeconds) {
+
+  /** The documented keys of the {@code train} section. */
+  public static final ConfigSchema SCHEMA = ConfigSchema.of("train", List.of(
+      Setting.string("table", "features tensor table folder, e.g. out/features/speech"),
+      Setting.string("output", "checkpoints and metrics history folder"),
+      Setting.integer("epochs", 1, 1_000_000, "epochs in total"),
+      Setting.integer("batch-size", 1, 1 << 16, "examples per step"),
+      Setting.number("learning-rate", 0, 10, "Adam learning rate"),
+      Setting.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, "seed of init, shuffling, noise"),
+      Setting.string("train-split", "split trained on"),
+      Setting.string("valid-split", "split evaluated after each epoch"),
+      Setting.integer("max-batches-per-epoch", 0, Integer.MAX_VALUE, "cap on steps per epoch (0: all)"),
+      Setting.bool("resume", "continue from the newest complete checkpoint"),
+      Setting.integer("progress-interval-seconds", 1, 86400, "seconds between progress lines")),
+      Set.of());
+
+  /** Reads and validates the {@code train} section of {@code root}. */
+  public static TrainOptions from(Config root) {
+    SCHEMA.validate(root);
+    Config t = root.getConfig("train");
+    return new TrainOptions(t.getString("table"), t.getString("output"), t.getInt("epochs"),
+        t.getInt("batch-size"), t.getDouble("learning-rate"), t.getLong("seed"),
+        t.getString("train-split"), t.getString("valid-split"), t.getInt("max-batches-per-epoch"),
+        t.getBoolean("resume"), t.getInt("progress-interval-seconds"));
+  }
+}
