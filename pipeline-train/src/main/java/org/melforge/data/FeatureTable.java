@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkException;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -65,8 +66,9 @@ public final class FeatureTable {
   /**
    * Opens the tensor table folder at {@code path} (any Hadoop URI, e.g. {@code out/features/speech}).
    *
-   * @throws IllegalArgumentException when the folder does not exist, is not a tensor table, has no
-   *     rows, mixes tensor shapes, or has no statistics JSON beside it
+   * @throws IllegalArgumentException when the folder does not exist, is not a tensor table (no
+   *     Parquet files, other files, or another schema), has no rows, mixes tensor shapes, or has no
+   *     statistics JSON beside it
    */
   public static FeatureTable open(SparkSession spark, String path) {
     try {
@@ -92,6 +94,7 @@ public final class FeatureTable {
     }
   }
 
+  /** The table's rows; a folder without Parquet files, or with other files, is no tensor table. */
   private static Dataset<Row> read(SparkSession spark, String table) {
     try {
       return spark.read().parquet(table);
@@ -99,8 +102,20 @@ public final class FeatureTable {
       if (e instanceof AnalysisException) {
         throw new IllegalArgumentException(table + " is not a MelForge tensor table: " + e.getMessage(), e);
       }
+      if (e instanceof SparkException) {
+        throw new IllegalArgumentException(table + " is not a MelForge tensor table: its schema cannot be read ("
+            + rootCause(e).getMessage() + ")", e);
+      }
       throw e;
     }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 
   private static int[] shape(List<Row> groups, String table) {
