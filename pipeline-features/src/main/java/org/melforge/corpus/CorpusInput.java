@@ -9,11 +9,13 @@ import java.util.Objects;
  * @param path Hadoop URI of the corpus root folder (local path, {@code file:}, {@code hdfs://}, {@code s3a://})
  * @param layout how the folder is organised; {@code null} to {@link Layout#detect detect} it
  * @param dataset dataset name written to every catalog row
- * @param splits split assignment for items without an official split
+ * @param splits the hash split assignment
+ * @param splitMode whether sources keep the corpus's official split, are hashed, or all go to one split
  */
-public record CorpusInput(String path, Layout layout, String dataset, SplitPolicy splits) implements Serializable {
+public record CorpusInput(String path, Layout layout, String dataset, SplitPolicy splits, SplitMode splitMode)
+    implements Serializable {
 
-  /** Rejects a blank path or dataset and a missing split policy. */
+  /** Rejects a blank path or dataset and a missing split policy or mode. */
   public CorpusInput {
     if (path == null || path.isBlank()) {
       throw new IllegalArgumentException("corpus path is empty");
@@ -22,10 +24,11 @@ public record CorpusInput(String path, Layout layout, String dataset, SplitPolic
       throw new IllegalArgumentException("dataset name is empty for corpus " + path);
     }
     Objects.requireNonNull(splits, "splits");
+    Objects.requireNonNull(splitMode, "splitMode");
   }
 
-  /** The official split when the corpus defines one, else the policy's split of {@code sourceId}. */
+  /** The split of {@code sourceId} under {@link #splitMode}; {@code official} is null when the corpus has none. */
   String split(String official, String sourceId) {
-    return official != null ? official : splits.assign(sourceId);
+    return splitMode.assign(official, sourceId, splits);
   }
 }

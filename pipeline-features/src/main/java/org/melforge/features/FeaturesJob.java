@@ -239,9 +239,10 @@ public final class FeaturesJob {
       Layout layout = in.layout() != null ? in.layout() : CorpusReader.detectLayout(spark, in.path());
       String dataset = in.dataset() != null ? in.dataset() : defaultDataset(layout, new Path(in.path()));
       String profile = in.profile() != null ? in.profile() : layout == Layout.NSYNTH ? "nsynth" : "speech";
-      LOG.info("input {}: layout {}, dataset {}, table {}", in.path(), layout, dataset, profile);
+      LOG.info("input {}: layout {}, dataset {}, table {}, split {}", in.path(), layout, dataset, profile,
+          in.split().configName());
       byProfile.computeIfAbsent(profile, p -> new ArrayList<>())
-          .add(new CorpusInput(in.path(), layout, dataset, options.splits()));
+          .add(new CorpusInput(in.path(), layout, dataset, options.splits(), in.split()));
     }
     return byProfile;
   }

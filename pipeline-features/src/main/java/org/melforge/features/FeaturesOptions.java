@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.melforge.config.ConfigValidationException;
 import org.melforge.corpus.Layout;
+import org.melforge.corpus.SplitMode;
 import org.melforge.corpus.SplitPolicy;
 import org.melforge.dsp.MelScale;
 import org.melforge.dsp.MelSettings;
@@ -45,7 +46,7 @@ public record FeaturesOptions(
    * One corpus to read as configured; null layout, dataset or profile are resolved by the job
    * (layout detection, then the layout's default dataset name and table).
    */
-  public record Input(String path, Layout layout, String dataset, String profile) {}
+  public record Input(String path, Layout layout, String dataset, String profile, SplitMode split) {}
 
   /** Validates {@code config} (see {@code conf/defaults.conf}) and builds the options. */
   public static FeaturesOptions from(Config config) {
@@ -88,7 +89,8 @@ public record FeaturesOptions(
       Layout layout = layoutName.equals("auto") ? null : Layout.parse(layoutName);
       String dataset = c.hasPath("dataset") ? c.getString("dataset") : null;
       String profile = c.hasPath("profile") ? c.getString("profile").toLowerCase(Locale.ROOT) : null;
-      inputs.add(new Input(c.getString("path"), layout, dataset, profile));
+      SplitMode split = c.hasPath("split") ? SplitMode.parse(c.getString("split")) : SplitMode.OFFICIAL;
+      inputs.add(new Input(c.getString("path"), layout, dataset, profile, split));
     }
     return inputs;
   }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import org.melforge.config.ConfigSchema;
 import org.melforge.config.Setting;
+import org.melforge.corpus.SplitMode;
 
 /** The documented keys of the {@code features} and {@code spark} sections. */
 final class FeaturesSchema {
@@ -22,7 +23,7 @@ final class FeaturesSchema {
 
   static ConfigSchema features() {
     List<Setting> settings = new ArrayList<>(List.of(
-        objectList("inputs", "corpora to read: [{path, layout, dataset, profile}]"),
+        objectList("inputs", "corpora to read: [{path, layout, dataset, profile, split}]"),
         string("output", "output root, a Hadoop URI"),
         integer("partitions", 0, 1_000_000, "decode partitions, 0 = files / files-per-partition"),
         integer("files-per-partition", 1, 1_000_000, "files per decode partition when partitions = 0"),
@@ -52,7 +53,9 @@ final class FeaturesSchema {
         string("path", "corpus root, a Hadoop URI"),
         choice("layout", List.of("auto", "nsynth", "librispeech", "folder"), "corpus layout"),
         string("dataset", "dataset partition name"),
-        choice("profile", PROFILES, "target tensor table")), Set.of("layout", "dataset", "profile"));
+        choice("profile", PROFILES, "target tensor table"),
+        choice("split", SplitMode.NAMES, "official split if any, else hash; hash; or one fixed split")),
+        Set.of("layout", "dataset", "profile", "split"));
     return ConfigSchema.of("features", settings, Set.of()).withElements("inputs", input);
   }
 

@@ -15,6 +15,9 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class TensorTable {
 
+  /** Version of this contract, recorded by readers (e.g. in checkpoints); bumped on any incompatible change. */
+  public static final int VERSION = 1;
+
   public static final String ID = "id";
   public static final String DATASET = "dataset";
   public static final String SPLIT = "split";

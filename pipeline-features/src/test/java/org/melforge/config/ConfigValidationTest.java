@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melforge.corpus.SplitMode;
 import org.melforge.features.FeaturesOptions;
 import org.melforge.features.TableProfile;
 
@@ -65,6 +66,17 @@ class ConfigValidationTest {
     assertTrue(m.contains("features.max-error-fraction: 1.5 is out of range [0, 1]"), m);
     assertTrue(m.contains("features.profiles.nsynth.mel-scale: 'bark' is not one of [slaney, htk]"), m);
     assertTrue(m.contains("features.inputs[0].layout: 'mp3' is not one of [auto, nsynth, librispeech, folder]"), m);
+  }
+
+  @Test
+  void inputSplitDefaultsToOfficialAndIsValidated() {
+    FeaturesOptions o = FeaturesOptions.from(ConfigLoader.load(null, List.of(
+        "features.inputs=[{path=a}, {path=b, split=hash}, {path=c, split=TRAIN}]")));
+    assertEquals(List.of(SplitMode.OFFICIAL, SplitMode.HASH, SplitMode.TRAIN),
+        o.inputs().stream().map(FeaturesOptions.Input::split).toList());
+    ConfigValidationException e = invalid("features.inputs=[{path=x, split=dev}]");
+    assertEquals(List.of("features.inputs[0].split: 'dev' is not one of [official, hash, train, valid, test]"),
+        e.problems());
   }
 
   @Test

@@ -53,9 +53,14 @@ final class CorpusFixtures {
     return target;
   }
 
-  /** The catalog of a local folder. */
+  /** The catalog of a local folder, official splits kept. */
   static Dataset<Row> catalog(Path root, Layout layout, String dataset) {
-    return CorpusReader.catalog(TestSpark.get(), new CorpusInput(root.toString(), layout, dataset, SPLITS));
+    return catalog(root, layout, dataset, SplitMode.OFFICIAL);
+  }
+
+  /** The catalog of a local folder under a split mode. */
+  static Dataset<Row> catalog(Path root, Layout layout, String dataset, SplitMode mode) {
+    return CorpusReader.catalog(TestSpark.get(), new CorpusInput(root.toString(), layout, dataset, SPLITS, mode));
   }
 
   /** Catalog rows by source id; fails on a repeated id. */

@@ -21,7 +21,7 @@ class CorpusReaderTest {
   void missingRootIsAConfigurationError() {
     String missing = tmp.resolve("nowhere").toString();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CorpusReader.catalog(
-        TestSpark.get(), new CorpusInput(missing, Layout.FOLDER, "x", SplitPolicy.defaults())));
+        TestSpark.get(), new CorpusInput(missing, Layout.FOLDER, "x", SplitPolicy.defaults(), SplitMode.OFFICIAL)));
     assertTrue(e.getMessage().contains("does not exist: file:" + missing), e.getMessage());
   }
 
@@ -29,15 +29,17 @@ class CorpusReaderTest {
   void fileRootIsAConfigurationError() {
     String file = CorpusFixtures.resource("folder").resolve("a.wav").toString();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CorpusReader.catalog(
-        TestSpark.get(), new CorpusInput(file, null, "x", SplitPolicy.defaults())));
+        TestSpark.get(), new CorpusInput(file, null, "x", SplitPolicy.defaults(), SplitMode.OFFICIAL)));
     assertTrue(e.getMessage().contains("is not a folder"), e.getMessage());
   }
 
   @Test
   void inputRejectsBlankNames() {
-    assertThrows(IllegalArgumentException.class, () -> new CorpusInput(" ", null, "x", SplitPolicy.defaults()));
-    assertThrows(IllegalArgumentException.class, () -> new CorpusInput("/data", null, "", SplitPolicy.defaults()));
-    assertThrows(NullPointerException.class, () -> new CorpusInput("/data", null, "x", null));
+    SplitPolicy splits = SplitPolicy.defaults();
+    assertThrows(IllegalArgumentException.class, () -> new CorpusInput(" ", null, "x", splits, SplitMode.OFFICIAL));
+    assertThrows(IllegalArgumentException.class, () -> new CorpusInput("/data", null, "", splits, SplitMode.OFFICIAL));
+    assertThrows(NullPointerException.class, () -> new CorpusInput("/data", null, "x", null, SplitMode.OFFICIAL));
+    assertThrows(NullPointerException.class, () -> new CorpusInput("/data", null, "x", splits, null));
   }
 
   @Test
@@ -45,7 +47,7 @@ class CorpusReaderTest {
     Path root = CorpusFixtures.resource("librispeech/LibriSpeech");
     Dataset<Row> plain = CorpusFixtures.catalog(root, null, "ls");
     Dataset<Row> uri = CorpusReader.catalog(TestSpark.get(),
-        new CorpusInput(root.toUri().toString(), null, "ls", CorpusFixtures.SPLITS));
+        new CorpusInput(root.toUri().toString(), null, "ls", CorpusFixtures.SPLITS, SplitMode.OFFICIAL));
     assertEquals(5, uri.count());
     JavaRDDComparisons.assertRDDEquals(plain.toJavaRDD(), uri.toJavaRDD());
   }

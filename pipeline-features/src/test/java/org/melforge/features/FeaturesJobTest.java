@@ -53,7 +53,7 @@ class FeaturesJobTest {
   private static FeaturesOptions options() {
     return FeaturesOptions.from(ConfigLoader.load(null, List.of(
         "features.inputs=[{path=\"" + nsynthRoot + "\"}, {path=\"" + TestCorpora.SAMPLE_LIBRISPEECH.toAbsolutePath()
-            + "\"}, {path=\"" + folderRoot + "\"}]",
+            + "\"}, {path=\"" + folderRoot + "\", split=test}]",
         "features.output=\"" + output + "\"",
         "features.files-per-partition=4")));
   }
@@ -104,12 +104,18 @@ class FeaturesJobTest {
       assertTrue(Files.isDirectory(output.resolve(profile).resolve("dataset=" + (profile.equals("nsynth") ? "nsynth" : "librispeech"))));
     }
     Dataset<Row> speech = spark.read().parquet(output.resolve("speech").toString());
-    assertEquals(List.of("valid"), speech.filter(col(TensorTable.DATASET).equalTo("librispeech")).select("split").distinct().collectAsList().stream().map(r -> r.getString(0)).toList());
+    assertEquals(List.of("valid"), splits(speech, "librispeech"), "dev-clean keeps its official split");
+    assertEquals(List.of("test"), splits(speech, "odd-folder"), "the folder input sets split = test");
     Row first = speech.filter(col(TensorTable.ID).equalTo("7021-101310-0000.w0000")).first();
     assertEquals(7021, (int) first.getAs(TensorTable.SPEAKER));
     assertEquals("F", first.getAs(TensorTable.SPEAKER_SEX));
     assertEquals(128, (int) first.getAs(TensorTable.N_MELS));
     assertEquals(320, (int) first.getAs(TensorTable.N_FRAMES));
+  }
+
+  private static List<String> splits(Dataset<Row> table, String dataset) {
+    return table.filter(col(TensorTable.DATASET).equalTo(dataset)).select(TensorTable.SPLIT).distinct()
+        .collectAsList().stream().map(r -> r.getString(0)).toList();
   }
 
   @Test

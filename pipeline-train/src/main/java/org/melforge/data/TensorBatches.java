@@ -1,0 +1,102 @@
+package org.melforge.data;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.apache.spark.sql.Row;
+import org.melforge.tensorstore.TensorTable;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Turns tensor table rows into float32 batches of shape (b, 1, n_mels, n_frames), 'c' order, b =
+ * {@code batchSize} except for a smaller last batch (unless {@code dropLast}). The {@code tensor}
+ * bytes of each row are decoded straight into the batch buffer, and every row's {@code n_mels} and
+ * {@code n_frames} must be the expected shape. Pure and serializable (no Spark context), so that
+ * executors can batch their partitions: {@code rdd.mapPartitions(batches::iterator)}.
+ *
+ * @param nMels mel bins every row must have
+ * @param nFrames frames every row must have
+ * @param batchSize rows per batch
+ * @param dropLast whether a last batch smaller than {@code batchSize} is dropped
+ */
+public record TensorBatches(int nMels, int nFrames, int batchSize, boolean dropLast) implements Serializable {
+
+  /** Rejects non-positive sizes and batches of 2 GiB or more. */
+  public TensorBatches {
+    if (nMels < 1 || nFrames < 1) {
+      throw new IllegalArgumentException("tensor shape must be positive, got (" + nMels + ", " + nFrames + ")");
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+    }
+    if ((long) batchSize * nMels * nFrames * Float.BYTES > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("a batch of " + batchSize + " tensors (" + nMels + ", " + nFrames
+          + ") would exceed 2 GiB");
+    }
+  }
+
+  /**
+   * The batches of {@code rows}, tensor table rows with their schema (at least {@code id},
+   * {@code n_mels}, {@code n_frames}, {@code tensor}). Lazy: each batch consumes its rows only.
+   * {@code next()} throws {@link IllegalArgumentException} naming the row when a row's shape or
+   * tensor size is not the expected one.
+   */
+  public Iterator<INDArray> iterator(Iterator<Row> rows) {
+    return new Iterator<>() {
+      private final List<Row> pending = new ArrayList<>(batchSize);
+
+      @Override
+      public boolean hasNext() {
+        while (pending.size() < batchSize && rows.hasNext()) {
+          pending.add(rows.next());
+        }
+        return pending.size() == batchSize || !pending.isEmpty() && !dropLast;
+      }
+
+      @Override
+      public INDArray next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException("no more batches");
+        }
+        INDArray batch = batch(pending);
+        pending.clear();
+        return batch;
+      }
+    };
+  }
+
+  private INDArray batch(List<Row> rows) {
+    int size = nMels * nFrames;
+    INDArray batch = Nd4j.createUninitialized(DataType.FLOAT, new long[] {rows.size(), 1, nMels, nFrames}, 'c');
+    FloatBuffer target = batch.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    for (int i = 0; i < rows.size(); i++) {
+      target.position(i * size);
+      target.put(ByteBuffer.wrap(tensor(rows.get(i))).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+    }
+    Nd4j.getAffinityManager().tagLocation(batch, AffinityManager.Location.HOST);
+    return batch;
+  }
+
+  private byte[] tensor(Row row) {
+    int mels = row.getAs(TensorTable.N_MELS);
+    int frames = row.getAs(TensorTable.N_FRAMES);
+    if (mels != nMels || frames != nFrames) {
+      throw new IllegalArgumentException("row '" + row.getAs(TensorTable.ID) + "' has tensor shape (" + mels + ", "
+          + frames + "), expected (" + nMels + ", " + nFrames + ")");
+    }
+    byte[] tensor = row.getAs(TensorTable.TENSOR);
+    if (tensor.length != nMels * nFrames * Float.BYTES) {
+      throw new IllegalArgumentException("row '" + row.getAs(TensorTable.ID) + "' has a tensor of " + tensor.length
+          + " bytes, expected " + nMels * nFrames * Float.BYTES + " (float32 " + nMels + " x " + nFrames + ")");
+    }
+    return tensor;
+  }
+}
