@@ -31,6 +31,14 @@ public final class ConfigLoader {
    * @param overrides HOCON assignments such as {@code features.output=/tmp/x}
    */
   public static Config load(String file, List<String> overrides) {
+    return load(ConfigFactory.empty(), file, overrides);
+  }
+
+  /**
+   * Like {@link #load(String, List)} with a {@code base} layer (e.g. a model preset) between the
+   * defaults and the file.
+   */
+  public static Config load(Config base, String file, List<String> overrides) {
     Config config = ConfigFactory.empty();
     for (int i = overrides.size() - 1; i >= 0; i--) {
       config = config.withFallback(parseOverride(overrides.get(i)));
@@ -41,7 +49,7 @@ public final class ConfigLoader {
     }
     Config defaults = ConfigFactory.parseResources(DEFAULTS_RESOURCE,
         ConfigParseOptions.defaults().setAllowMissing(false));
-    return config.withFallback(defaults).resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
+    return config.withFallback(base).withFallback(defaults).resolve(ConfigResolveOptions.defaults().setUseSystemEnvironment(true));
   }
 
   /** Reads a config file through the Hadoop FileSystem API (local path, hdfs://, s3a://). */

@@ -5,9 +5,11 @@ import com.typesafe.config.ConfigRenderOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.melforge.config.Args;
 import org.melforge.config.ConfigLoader;
 import org.melforge.config.Setting;
 import org.melforge.spark.SparkRuntime;
@@ -43,6 +45,9 @@ public final class FeaturesCli {
       "  features export  TABLE --out DIR [--dataset NAME] [--split NAME] [--limit N]",
       "  features keys    (lists every configuration key with its meaning)");
 
+  private static final Set<String> OPTIONS =
+      Set.of("--conf", "--input", "--output", "--out", "--images", "--dataset", "--split", "--limit");
+
   private FeaturesCli() {}
 
   public static void main(String[] args) {
@@ -56,7 +61,7 @@ public final class FeaturesCli {
       return USAGE;
     }
     try {
-      Args a = Args.parse(args, 1);
+      Args a = Args.parse(args, 1, OPTIONS, Set.of());
       return switch (args[0]) {
         case "run" -> runJob(a);
         case "inspect" -> inspect(a);

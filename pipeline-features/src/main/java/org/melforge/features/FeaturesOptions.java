@@ -69,9 +69,7 @@ public record FeaturesOptions(
     if (!problems.isEmpty()) {
       throw new ConfigValidationException(problems);
     }
-    Map<String, String> spark = new LinkedHashMap<>();
-    config.getConfig("spark.settings").entrySet()
-        .forEach(e -> spark.put(e.getKey().replace("\"", ""), e.getValue().unwrapped().toString()));
+    Map<String, String> spark = org.melforge.spark.SparkRuntime.settings(config);
     return new FeaturesOptions(List.copyOf(inputs), f.getString("output"), f.getInt("partitions"),
         f.getInt("files-per-partition"), f.getInt("target-file-mb"), f.getDouble("max-error-fraction"),
         f.getDouble("nsynth-clip-seconds"), splits, f.getInt("progress-interval-seconds"),

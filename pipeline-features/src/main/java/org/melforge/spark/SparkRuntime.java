@@ -22,6 +22,14 @@ public final class SparkRuntime {
 
   private SparkRuntime() {}
 
+  /** The {@code spark.settings} section of a job's configuration as Spark settings. */
+  public static java.util.Map<String, String> settings(com.typesafe.config.Config config) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    config.getConfig("spark.settings").entrySet()
+        .forEach(e -> out.put(e.getKey().replace("\"", ""), e.getValue().unwrapped().toString()));
+    return out;
+  }
+
   /** Returns the active session or creates one named {@code appName} with {@code settings} on top. */
   public static SparkSession session(String appName, Map<String, String> settings) {
     SparkConf conf = new SparkConf();

@@ -1,5 +1,7 @@
 package org.melforge.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
 
 /** The model families, by their configuration name. */
@@ -18,11 +20,13 @@ public enum Family {
   }
 
   /** The name used in configuration files. */
+  @JsonValue
   public String key() {
     return key;
   }
 
   /** The family named {@code key}. */
+  @JsonCreator
   public static Family of(String key) {
     return Arrays.stream(values()).filter(f -> f.key.equals(key)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("unknown model family '" + key + "'"));

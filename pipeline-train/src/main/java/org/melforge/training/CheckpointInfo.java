@@ -1,0 +1,31 @@
+package org.melforge.training;
+
+import java.util.Map;
+import org.melforge.data.TableIdentity;
+import org.melforge.model.ModelSpec;
+
+/**
+ * The metadata written beside every checkpoint's model ({@code checkpoint.json}): enough to
+ * rebuild the model, continue training where it stopped and know what it was trained on.
+ *
+ * @param formatVersion version of this metadata format
+ * @param model the model's architecture and losses
+ * @param train the training options of the run
+ * @param epoch epochs completed
+ * @param globalStep training steps completed (the model's iteration count)
+ * @param features identity of the features table (path, shape, split counts, statistics hash)
+ * @param statsPath the features table's statistics JSON
+ * @param versions MelForge, DL4J, Spark, Java and ND4J backend versions
+ * @param gitCommit commit the code was built from
+ * @param createdAt ISO-8601 time the checkpoint was written
+ * @param trainMetrics the last epoch's training metrics
+ * @param validMetrics the last epoch's validation metrics
+ */
+public record CheckpointInfo(int formatVersion, ModelSpec model, TrainOptions train, int epoch,
+    long globalStep, TableIdentity features, String statsPath, Map<String, String> versions,
+    String gitCommit, String createdAt, Map<String, Double> trainMetrics,
+    Map<String, Double> validMetrics) {
+
+  /** The current {@link #formatVersion}. */
+  public static final int FORMAT_VERSION = 1;
+}

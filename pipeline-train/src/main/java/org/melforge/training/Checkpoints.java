@@ -1,0 +1,147 @@
+package org.melforge.training;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Checkpoints of a training run under one folder of any Hadoop file system:
+ * {@code <root>/epoch-NNNN/model.zip} (the DL4J graph with its updater state; quantizer state is
+ * part of the parameters) and {@code checkpoint.json} ({@link CheckpointInfo}, snake_case).
+ *
+ * <p>{@code checkpoint.json} is written last, through a temporary name and a rename, so a folder
+ * holding it is complete: {@link #latest} never picks a half-written checkpoint (a crash while
+ * writing leaves a folder without it, which is ignored and overwritten by the next write).
+ */
+public final class Checkpoints {
+
+  static final String MODEL = "model.zip";
+  static final String INFO = "checkpoint.json";
+  private static final Pattern DIR = Pattern.compile("epoch-(\\d+)");
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private final FileSystem fs;
+  private final Path root;
+
+  private Checkpoints(FileSystem fs, Path root) {
+    this.fs = fs;
+    this.root = root;
+  }
+
+  /** The checkpoints under {@code uri} (created on first write). */
+  public static Checkpoints at(String uri, Configuration hadoop) {
+    try {
+      Path root = new Path(uri);
+      FileSystem fs = root.getFileSystem(hadoop);
+      return new Checkpoints(fs, fs.makeQualified(root));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open checkpoint folder " + uri, e);
+    }
+  }
+
+  /** The folder holding the checkpoints. */
+  public Path root() {
+    return root;
+  }
+
+  /** A restored checkpoint: its metadata, the graph with its updater state, and its folder. */
+  public record Restored(CheckpointInfo info, ComputationGraph graph, Path dir) {}
+
+  /** Writes the checkpoint of {@code info.epoch()}, replacing one of the same epoch. */
+  public Path write(ComputationGraph graph, CheckpointInfo info) {
+    Path dir = new Path(root, String.format("epoch-%04d", info.epoch()));
+    try {
+      if (fs.exists(dir)) {
+        fs.delete(dir, true);
+      }
+      fs.mkdirs(dir);
+      try (OutputStream out = fs.create(new Path(dir, MODEL))) {
+        ModelSerializer.writeModel(graph, out, true);
+      }
+      Path tmp = new Path(dir, "_" + INFO + ".tmp");
+      try (OutputStream out = fs.create(tmp)) {
+        JSON.writeValue(out, info);
+      }
+      if (!fs.rename(tmp, new Path(dir, INFO))) {
+        throw new IOException("rename of " + tmp + " failed");
+      }
+      return dir;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + dir, e);
+    }
+  }
+
+  /** The folder of the newest complete checkpoint, if any. */
+  public Optional<Path> latest() {
+    try {
+      if (!fs.exists(root)) {
+        return Optional.empty();
+      }
+      return Arrays.stream(fs.listStatus(root)).filter(FileStatus::isDirectory)
+          .map(FileStatus::getPath).filter(p -> DIR.matcher(p.getName()).matches())
+          .filter(this::complete)
+          .max(Comparator.comparingInt(Checkpoints::epochOf));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + root, e);
+    }
+  }
+
+  private boolean complete(Path dir) {
+    try {
+      return fs.exists(new Path(dir, INFO));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static int epochOf(Path dir) {
+    Matcher m = DIR.matcher(dir.getName());
+    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /** Reads the checkpoint in {@code dir} (any Hadoop URI). */
+  public static Restored read(Path dir, Configuration hadoop) {
+    try {
+      FileSystem fs = dir.getFileSystem(hadoop);
+      CheckpointInfo info;
+      try (InputStream in = fs.open(new Path(dir, INFO))) {
+        info = JSON.readValue(in, CheckpointInfo.class);
+      }
+      ComputationGraph graph;
+      try (InputStream in = fs.open(new Path(dir, MODEL))) {
+        graph = ModelSerializer.restoreComputationGraph(in, true);
+      }
+      return new Restored(info, graph, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read checkpoint " + dir, e);
+    }
+  }
+
+  /** The metadata as JSON (what {@code checkpoint.json} holds). */
+  public static String toJson(CheckpointInfo info) {
+    try {
+      return JSON.writeValueAsString(info);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
