@@ -1,6 +1,5 @@
 package org.melforge.model.layers;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.LayerHelper;
 
@@ -41,11 +40,10 @@ public final class OneDnn {
    * @throws IllegalArgumentException when the graph has no such layer
    */
   public static boolean helperActive(ComputationGraph graph, String layerName) {
-    Layer layer = graph.getLayer(layerName);
-    if (layer == null) {
+    if (!graph.getConfiguration().getVertices().containsKey(layerName)) {
       throw new IllegalArgumentException("no layer named " + layerName);
     }
-    LayerHelper helper = layer.getHelper();
+    LayerHelper helper = graph.getLayer(layerName).getHelper();
     return helper != null && helper.getClass().getName().contains(".mkldnn.");
   }
 }
