@@ -31,7 +31,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * routes the first to the decoder and the loss channel to an {@code AuxiliaryLoss} output.
  *
  * <p>Parameters: {@code codebook} (K, D), and in {@link Update#EMA} mode the EMA state
- * {@code ema_cluster_size} (1, K) and {@code ema_embed_sum} (K, D). In EMA mode none of them is
+ * {@code emaClusterSize} (1, K) and {@code emaEmbedSum} (K, D). In EMA mode none of them is
  * trained by gradients (their updater is {@link NoOp}); {@link VectorQuantizerLayer} updates them
  * after each training step with {@link EmaCodebook}. Keeping the state in the parameter vector means
  * it is saved, restored and broadcast with the model.
@@ -47,8 +47,10 @@ public class VectorQuantizer extends SameDiffLayer implements Bottleneck {
   }
 
   public static final String CODEBOOK = "codebook";
-  public static final String CLUSTER_SIZE = "ema_cluster_size";
-  public static final String EMBED_SUM = "ema_embed_sum";
+  // Parameter names must not contain '_': DL4J's updater splits gradient keys "layer_param" at
+  // the last '_' to find the layer (a name like "ema_cluster_size" made every EMA fit step fail).
+  public static final String CLUSTER_SIZE = "emaClusterSize";
+  public static final String EMBED_SUM = "emaEmbedSum";
 
   @JsonProperty private int numEmbeddings;
   @JsonProperty private int embeddingDim;

@@ -48,11 +48,14 @@ public abstract class LossLayer extends SameDiffOutputLayer {
     return inputType;
   }
 
-  /** Elements per example of a rank >= 2 variable, as a scalar of its data type. */
+  /**
+   * Elements per example of a rank >= 2 variable, as a scalar of its data type: all elements over
+   * the minibatch size (dimension 0 of any rank, not the elements of one column, which is the
+   * minibatch size only for rank 2).
+   */
   protected static SDVariable perExampleSize(SameDiff sd, SDVariable x) {
     SDVariable all = sd.onesLike(x).sum();
-    SDVariable batch = sd.onesLike(x.get(org.nd4j.autodiff.samediff.SDIndex.all(),
-        org.nd4j.autodiff.samediff.SDIndex.point(0))).sum();
+    SDVariable batch = sd.sizeAt(x, 0).castTo(x.dataType());
     return all.div(batch);
   }
 }
