@@ -15,9 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * </pre>
  * Then every code with {@code N_k < threshold} is revived: {@code e_k} becomes a randomly chosen
  * encoder output of the batch, {@code N_k = threshold} and {@code m_k = e_k * threshold}, so the code
- * keeps its new value until its usage is measured again. Cluster sizes start at 1, below the
- * default threshold 2, so the first step revives every code: the codebook starts from encoder
- * outputs. A threshold of 0 disables revival; a decay of 1 freezes the codebook.
+ * keeps its new value until its usage is measured again. Cluster sizes start at 1: with a
+ * threshold of 2 and decay 0.99, every code that receives fewer than 101 vectors in the first
+ * step is revived, so the codebook starts (mostly) from encoder outputs. A threshold of 0 disables revival; a decay of 1 freezes the codebook.
  *
  * @param decay EMA decay in [0, 1]
  * @param epsilon Laplace smoothing of the cluster sizes

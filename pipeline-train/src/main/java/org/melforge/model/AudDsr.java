@@ -45,7 +45,7 @@ final class AudDsr implements Architecture {
     f2 = Blocks.residualStack(g, "enc_t_res", f2, nh, s.numResidualLayers(), s.numResidualHiddens());
     Blocks.conv(g, "pre_vq_top", f2, d, 1, 1, 0, IDENTITY);
     String top = quantize(g, VQ_TOP, "pre_vq_top", s.nMels() / 8, s.nFrames() / 8);
-    Blocks.upsample(g, "up_top", top, d, IDENTITY);
+    Blocks.upsample(g, "up_top", top, d, d, IDENTITY);
     g.addVertex("cat_bottom", new MergeVertex(), f1, "up_top");
     Blocks.conv(g, "pre_vq_bottom", "cat_bottom", d, 1, 1, 0, IDENTITY);
     String bottom = quantize(g, VQ_BOTTOM, "pre_vq_bottom", s.nMels() / 4, s.nFrames() / 4);
@@ -76,8 +76,8 @@ final class AudDsr implements Architecture {
     g.addVertex("cat_codes", new MergeVertex(), "top_up", bottom);
     String x = Blocks.conv(g, "dec_conv1", "cat_codes", nh, 3, 1, 1, IDENTITY);
     x = Blocks.residualStack(g, "dec_res", x, nh, s.numResidualLayers(), s.numResidualHiddens());
-    x = Blocks.upsample(g, "dec_up1", x, nh / 2, RELU);
-    return Blocks.upsample(g, "dec_up2", x, 1, IDENTITY);
+    x = Blocks.upsample(g, "dec_up1", x, nh, nh / 2, RELU);
+    return Blocks.upsample(g, "dec_up2", x, nh / 2, 1, IDENTITY);
   }
 
   @Override

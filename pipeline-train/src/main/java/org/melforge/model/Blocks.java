@@ -4,7 +4,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.melforge.model.layers.TransposedConv2D;
 import org.nd4j.linalg.activations.Activation;
 
 /**
@@ -25,9 +25,9 @@ final class Blocks {
   }
 
   /** ConvTranspose 4x4, stride 2, padding 1 (doubles height and width), with an activation. */
-  static String upsample(GraphBuilder g, String name, String in, int nOut, Activation act) {
-    g.addLayer(name, new Deconvolution2D.Builder(4, 4).stride(2, 2).padding(1, 1).nOut(nOut)
-        .activation(act).build(), in);
+  static String upsample(GraphBuilder g, String name, String in, int nIn, int nOut,
+      Activation act) {
+    g.addLayer(name, TransposedConv2D.of(nIn, nOut, act), in);
     return name;
   }
 

@@ -65,9 +65,9 @@ final class TimbreVae implements Architecture {
     g.addLayer("fc_dec", new DenseLayer.Builder().nOut((long) ch.get(2) * h * w)
         .activation(IDENTITY).build(), z);
     g.inputPreProcessor("dec_up1", new FeedForwardToCnnPreProcessor(h, w, ch.get(2)));
-    String x = Blocks.upsample(g, "dec_up1", "fc_dec", ch.get(1), RELU);
-    x = Blocks.upsample(g, "dec_up2", x, ch.get(0), RELU);
-    return Blocks.upsample(g, "dec_up3", x, 1, IDENTITY);
+    String x = Blocks.upsample(g, "dec_up1", "fc_dec", ch.get(2), ch.get(1), RELU);
+    x = Blocks.upsample(g, "dec_up2", x, ch.get(1), ch.get(0), RELU);
+    return Blocks.upsample(g, "dec_up3", x, ch.get(0), 1, IDENTITY);
   }
 
   @Override

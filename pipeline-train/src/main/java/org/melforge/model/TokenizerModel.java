@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.melforge.bottleneck.Bottleneck;
+import org.melforge.model.layers.OneDnn;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
@@ -26,6 +27,10 @@ import org.nd4j.linalg.learning.config.Adam;
  * reconstruction from them, and {@link LossParts#measure} the named loss parts.
  */
 public final class TokenizerModel {
+
+  static {
+    OneDnn.enable();
+  }
 
   private final ModelSpec spec;
   private final ComputationGraph graph;
@@ -74,6 +79,11 @@ public final class TokenizerModel {
   /** Names of the bottleneck layers, coarse level first. */
   public List<String> bottlenecks() {
     return architecture.bottlenecks();
+  }
+
+  /** The vertex whose activation is the reconstruction (the input of the reconstruction loss). */
+  public String reconstructionVertex() {
+    return graph.getConfiguration().getVertexInputs().get(Architecture.RECONSTRUCTION).get(0);
   }
 
   /** The bottleneck behind layer {@code name}. */

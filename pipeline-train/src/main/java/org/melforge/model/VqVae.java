@@ -55,8 +55,8 @@ final class VqVae implements Architecture {
     int nh = s.numHiddens();
     String x = Blocks.conv(g, "dec_conv1", in, nh, 3, 1, 1, IDENTITY);
     x = Blocks.residualStack(g, "dec_res", x, nh, s.numResidualLayers(), s.numResidualHiddens());
-    x = Blocks.upsample(g, "dec_up1", x, nh / 2, RELU);
-    return Blocks.upsample(g, "dec_up2", x, 1, IDENTITY);
+    x = Blocks.upsample(g, "dec_up1", x, nh, nh / 2, RELU);
+    return Blocks.upsample(g, "dec_up2", x, nh / 2, 1, IDENTITY);
   }
 
   @Override

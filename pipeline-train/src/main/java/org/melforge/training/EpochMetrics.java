@@ -43,7 +43,7 @@ public final class EpochMetrics {
     long b = x.size(0);
     examples += b;
     Map<String, Double> parts = new LinkedHashMap<>();
-    double recon = activations.get("recon").sub(x).norm2Number().doubleValue();
+    double recon = activations.get(model.reconstructionVertex()).sub(x).norm2Number().doubleValue();
     parts.put("recon", recon * recon / x.length());
     double total = parts.get("recon");
     for (String name : model.bottlenecks()) {
