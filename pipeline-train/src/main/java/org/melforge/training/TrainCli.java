@@ -50,6 +50,7 @@ public final class TrainCli {
   private TrainCli() {}
 
   public static void main(String[] args) {
+    QuietSameDiff.install();
     System.exit(run(args));
   }
 
