@@ -1,5 +1,6 @@
 package org.melforge.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.melforge.data.TableIdentity;
 import org.melforge.model.ModelSpec;
@@ -15,6 +16,7 @@ import org.melforge.model.ModelSpec;
  * @param globalStep training steps completed (the model's iteration count)
  * @param features identity of the features table (path, shape, split counts, statistics hash)
  * @param statsPath the features table's statistics JSON
+ * @param stats that statistics JSON itself (per-mel-bin count, mean, std, min, max)
  * @param versions MelForge, DL4J, Spark, Java and ND4J backend versions
  * @param gitCommit commit the code was built from
  * @param createdAt ISO-8601 time the checkpoint was written
@@ -22,7 +24,8 @@ import org.melforge.model.ModelSpec;
  * @param validMetrics the last epoch's validation metrics
  */
 public record CheckpointInfo(int formatVersion, ModelSpec model, TrainOptions train, int epoch,
-    long globalStep, TableIdentity features, String statsPath, Map<String, String> versions,
+    long globalStep, TableIdentity features, String statsPath, JsonNode stats,
+    Map<String, String> versions,
     String gitCommit, String createdAt, Map<String, Double> trainMetrics,
     Map<String, Double> validMetrics) {
 

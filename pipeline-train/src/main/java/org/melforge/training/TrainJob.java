@@ -1,5 +1,9 @@
 package org.melforge.training;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -9,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.deeplearning4j.nn.api.Model;
@@ -180,15 +185,24 @@ public final class TrainJob {
   private CheckpointInfo info(TokenizerModel model, FeatureTable table, int epoch,
       Map<String, Double> train, Map<String, Double> valid) {
     return new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, spec, options, epoch,
-        model.iterations(), table.identity(), table.statsPath(), BuildInfo.versions(),
+        model.iterations(), table.identity(), table.statsPath(), statsJson(table),
+        BuildInfo.versions(),
         BuildInfo.gitCommit(), Instant.now().toString(), train, valid);
   }
 
-  private static org.apache.hadoop.fs.FileSystem fileSystem(Checkpoints c, Configuration hadoop) {
+  private static JsonNode statsJson(FeatureTable table) {
+    try {
+      return new ObjectMapper().readTree(table.statsJson());
+    } catch (IOException e) {
+      throw new UncheckedIOException("statistics of " + table.path() + " are not JSON", e);
+    }
+  }
+
+  private static FileSystem fileSystem(Checkpoints c, Configuration hadoop) {
     try {
       return c.root().getFileSystem(hadoop);
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
