@@ -24,7 +24,7 @@ import org.nd4j.linalg.learning.config.Adam;
  * A tokenizer of any family: the DL4J training graph plus what the rest of the system needs to use
  * it without knowing its family. {@link #batch} builds the graph's inputs and labels for a step;
  * {@link #encode} gives the codes or latents of every bottleneck, {@link #decode} the
- * reconstruction from them, and {@link LossParts#measure} the named loss parts.
+ * reconstruction from them, and {@link #lossParts} the named loss parts.
  */
 public final class TokenizerModel {
 
@@ -138,6 +138,12 @@ public final class TokenizerModel {
   /** Activations of every vertex for a batch, inference mode. */
   public Map<String, INDArray> activations(MultiDataSet batch) {
     return graph.feedForward(batch.getFeatures(), false);
+  }
+
+  /** The named loss parts ({@link LossParts}) of spectrograms x, inference mode, beta at step. */
+  public Map<String, Double> lossParts(INDArray x, long globalStep) {
+    MultiDataSet batch = evaluationBatch(x, globalStep);
+    return LossParts.measure(this, activations(batch), batch);
   }
 
   /** Codes (VQ: indices (B, h, w)) or latents (VAE: mu (B, L)) per bottleneck, for spectrograms x. */

@@ -4,11 +4,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.melforge.bottleneck.Bottleneck;
 import org.melforge.model.Family;
+import org.melforge.model.LossParts;
 import org.melforge.model.TokenizerModel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Loss parts and bottleneck statistics of one epoch on one split, accumulated batch by batch from
@@ -39,55 +39,28 @@ public final class EpochMetrics {
 
   /** Adds one batch, given the activations of its forward pass and the batch itself. */
   public void add(Map<String, INDArray> activations, MultiDataSet batch) {
-    INDArray x = batch.getFeatures(0);
-    long b = x.size(0);
+    long b = batch.getFeatures(0).size(0);
     examples += b;
-    Map<String, Double> parts = new LinkedHashMap<>();
-    double recon = activations.get(model.reconstructionVertex()).sub(x).norm2Number().doubleValue();
-    parts.put("recon", recon * recon / x.length());
-    double total = parts.get("recon");
+    LossParts.measure(model, activations, batch)
+        .forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v * b);
     for (String name : model.bottlenecks()) {
       INDArray act = activations.get(name);
       if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
-        total += addQuantizer(name, act, parts);
+        countCodes(name, LossParts.codeChannel(act));
       } else {
-        total += addGaussian(act, batch.getLabels(1).getDouble(0), parts);
+        moments(mu, LossParts.mu(act));
+        moments(logvar, LossParts.logvar(act));
+        pairwiseDistances(LossParts.mu(act));
       }
     }
-    parts.put("total", total);
-    parts.forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v * b);
   }
 
-  private double addQuantizer(String name, INDArray act, Map<String, Double> parts) {
-    long d = act.size(1) - 2;
-    double loss = act.get(NDArrayIndex.all(), NDArrayIndex.point(d), NDArrayIndex.all(),
-        NDArrayIndex.all()).meanNumber().doubleValue();
-    parts.put(name + "_loss", loss);
-    long[] counts = codeCounts.computeIfAbsent(name, k -> new long[model.bottleneck(k).codebookSize()]);
-    INDArray idx = act.get(NDArrayIndex.all(), NDArrayIndex.point(d + 1), NDArrayIndex.all(),
-        NDArrayIndex.all()).castTo(DataType.LONG);
-    for (long i : idx.dup('c').reshape(-1).toLongVector()) {
+  private void countCodes(String name, INDArray codes) {
+    long[] counts = codeCounts.computeIfAbsent(name,
+        k -> new long[model.bottleneck(k).codebookSize()]);
+    for (long i : codes.castTo(DataType.LONG).dup('c').reshape(-1).toLongVector()) {
       counts[(int) i]++;
     }
-    return loss;
-  }
-
-  private double addGaussian(INDArray act, double beta, Map<String, Double> parts) {
-    long l = act.size(1) / 3;
-    INDArray m = act.get(NDArrayIndex.all(), NDArrayIndex.interval(l, 2 * l));
-    INDArray lv = act.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * l, 3 * l));
-    INDArray kl = lv.add(1.0).subi(m.mul(m)).subi(org.nd4j.linalg.ops.transforms.Transforms.exp(lv))
-        .muli(-0.5).mean(0);
-    double raw = kl.sumNumber().doubleValue();
-    double free = org.nd4j.linalg.ops.transforms.Transforms.max(kl, model.spec().freeBits())
-        .sumNumber().doubleValue();
-    parts.put("kl_raw", raw);
-    parts.put("kl_free_bits", free);
-    parts.put("beta", beta);
-    moments(mu, m);
-    moments(logvar, lv);
-    pairwiseDistances(m);
-    return beta * free;
   }
 
   private static void moments(double[] acc, INDArray v) {

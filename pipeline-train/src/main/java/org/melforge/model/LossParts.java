@@ -1,0 +1,79 @@
+package org.melforge.model;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.melforge.bottleneck.Bottleneck;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The named loss parts of one batch, computed from the activations of its forward pass (DL4J
+ * cannot score SameDiff output layers separately): {@code recon} (MSE), per quantizer
+ * {@code <name>_loss}, for the VAE {@code kl_raw} (sum over dimensions of the batch-mean KL),
+ * {@code kl_free_bits} (the same with each dimension clamped below at the free bits) and
+ * {@code beta}; and {@code total}, the training objective.
+ */
+public final class LossParts {
+
+  private LossParts() {}
+
+  /** Loss parts of {@code batch} given the activations of its forward pass. */
+  public static Map<String, Double> measure(TokenizerModel model, Map<String, INDArray> activations,
+      MultiDataSet batch) {
+    INDArray x = batch.getFeatures(0);
+    Map<String, Double> parts = new LinkedHashMap<>();
+    double err = activations.get(model.reconstructionVertex()).sub(x).norm2Number().doubleValue();
+    double total = err * err / x.length();
+    parts.put("recon", total);
+    for (String name : model.bottlenecks()) {
+      INDArray act = activations.get(name);
+      if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
+        double loss = lossChannel(act).meanNumber().doubleValue();
+        parts.put(name + "_loss", loss);
+        total += loss;
+      } else {
+        double beta = batch.getLabels(1).getDouble(0);
+        INDArray kl = klPerDimension(act);
+        double free = Transforms.max(kl, model.spec().freeBits()).sumNumber().doubleValue();
+        parts.put("kl_raw", kl.sumNumber().doubleValue());
+        parts.put("kl_free_bits", free);
+        parts.put("beta", beta);
+        total += beta * free;
+      }
+    }
+    parts.put("total", total);
+    return parts;
+  }
+
+  /** A quantizer output's per-position loss channel (B, h, w). */
+  static INDArray lossChannel(INDArray quantizerOutput) {
+    return quantizerOutput.get(NDArrayIndex.all(), NDArrayIndex.point(quantizerOutput.size(1) - 2),
+        NDArrayIndex.all(), NDArrayIndex.all());
+  }
+
+  /** A quantizer output's code-index channel (B, h, w). */
+  public static INDArray codeChannel(INDArray quantizerOutput) {
+    return quantizerOutput.get(NDArrayIndex.all(), NDArrayIndex.point(quantizerOutput.size(1) - 1),
+        NDArrayIndex.all(), NDArrayIndex.all());
+  }
+
+  /** Posterior means (B, L) from a Gaussian bottleneck's output {@code [z, mu, logvar]}. */
+  public static INDArray mu(INDArray gaussianOutput) {
+    long l = gaussianOutput.size(1) / 3;
+    return gaussianOutput.get(NDArrayIndex.all(), NDArrayIndex.interval(l, 2 * l));
+  }
+
+  /** Posterior log-variances (B, L) from a Gaussian bottleneck's output. */
+  public static INDArray logvar(INDArray gaussianOutput) {
+    long l = gaussianOutput.size(1) / 3;
+    return gaussianOutput.get(NDArrayIndex.all(), NDArrayIndex.interval(2 * l, 3 * l));
+  }
+
+  private static INDArray klPerDimension(INDArray gaussianOutput) {
+    INDArray m = mu(gaussianOutput);
+    INDArray lv = logvar(gaussianOutput);
+    return lv.add(1.0).subi(m.mul(m)).subi(Transforms.exp(lv)).muli(-0.5).mean(0);
+  }
+}
