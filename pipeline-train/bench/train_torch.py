@@ -3,7 +3,9 @@ MelForge preset with exactly the Java architecture (pipeline-train/src/main/java
 on random input in [-1, 1], Adam 1e-3, float32.
 
 Usage: /usr/bin/python3 bench/train_torch.py --preset vqvae-128x320 --batch 8 --threads 1 \
-           [--warmup 3] [--steps 10] [--rounds 3]
+           [--warmup 3] [--warmup-seconds 6] [--steps 5] [--round-seconds 3] [--rounds 3]
+Warm-up runs at least --warmup steps and --warmup-seconds; each timed round runs at least --steps
+steps and about --round-seconds (from the warm-up's step time).
 Prints one JSON line per round and a final {"best": true, ...} line (the best round).
 """
 import argparse
@@ -215,8 +217,10 @@ def main():
     p.add_argument("--preset", required=True)
     p.add_argument("--batch", type=int, default=0, help="0: the preset's train.batch-size")
     p.add_argument("--threads", type=int, default=1)
-    p.add_argument("--warmup", type=int, default=3)
-    p.add_argument("--steps", type=int, default=10)
+    p.add_argument("--warmup", type=int, default=3, help="at least this many warm-up steps")
+    p.add_argument("--warmup-seconds", type=float, default=6, help="and at least this long")
+    p.add_argument("--steps", type=int, default=5, help="at least this many steps per round")
+    p.add_argument("--round-seconds", type=float, default=3, help="and about this long")
     p.add_argument("--rounds", type=int, default=3)
     a = p.parse_args()
     torch.set_num_threads(a.threads)
@@ -239,14 +243,17 @@ def main():
             q.apply_statistics(gen)
         return loss
 
-    for _ in range(a.warmup):
+    t, done = time.perf_counter(), 0
+    while done < a.warmup or time.perf_counter() - t < a.warmup_seconds:
         step()
+        done += 1
+    steps = max(a.steps, round(a.round_seconds * done / (time.perf_counter() - t)))
     best = 0.0
     for r in range(a.rounds):
         t = time.perf_counter()
-        for _ in range(a.steps):
+        for _ in range(steps):
             loss = step()
-        rate = a.steps * batch / (time.perf_counter() - t)
+        rate = steps * batch / (time.perf_counter() - t)
         best = max(best, rate)
         print(json.dumps({"impl": "pytorch", "preset": a.preset, "batch": batch,
                           "threads": a.threads, "round": r, "samples_per_s": round(rate, 3),

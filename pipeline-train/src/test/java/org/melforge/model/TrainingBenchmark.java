@@ -26,8 +26,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * model, random input in [-1, 1], Adam 1e-3, float32. ND4J's thread count comes from
  * {@code OMP_NUM_THREADS}. Not a test; {@code bench/run-train-bench.sh} runs both side by side.
  *
- * <p>Arguments: {@code --preset NAME [--batch B] [--threads T] [--warmup W] [--steps N]
- * [--rounds R] [--profile]}. Prints one JSON line per round and a final {@code "best": true} line;
+ * <p>Arguments: {@code --preset NAME [--batch B] [--threads T] [--warmup W] [--warmup-seconds S]
+ * [--steps N] [--round-seconds S] [--rounds R] [--profile]}, as in the Python script: warm-up of at
+ * least W steps and S seconds (the JIT needs several seconds on the small models), rounds of at
+ * least N steps and about S seconds. Prints one JSON line per round and a final {@code "best":
+ * true} line;
  * {@code --profile} prints instead, per vertex, the best forward and backward time over the timed
  * steps (vertices run one by one without workspaces, so the sum differs a little from {@code fit}).
  */
@@ -49,7 +52,9 @@ public final class TrainingBenchmark {
     int threads = Integer.parseInt(a.getOrDefault("threads",
         System.getenv().getOrDefault("OMP_NUM_THREADS", "0")));
     int warmup = Integer.parseInt(a.getOrDefault("warmup", "3"));
-    int steps = Integer.parseInt(a.getOrDefault("steps", "10"));
+    double warmupSeconds = Double.parseDouble(a.getOrDefault("warmup-seconds", "6"));
+    int minSteps = Integer.parseInt(a.getOrDefault("steps", "5"));
+    double roundSeconds = Double.parseDouble(a.getOrDefault("round-seconds", "3"));
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
     ModelSpec spec = ModelSpec.from(config);
     TokenizerModel model = TokenizerModel.create(spec, 1e-3, 0);
@@ -57,9 +62,14 @@ public final class TrainingBenchmark {
     Random random = new Random(1);
     long[] step = {0};
     Runnable fit = () -> model.graph().fit(model.batch(x, step[0]++, random));
-    for (int i = 0; i < warmup; i++) {
+    long start = System.nanoTime();
+    int done = 0;
+    while (done < warmup || System.nanoTime() - start < warmupSeconds * 1e9) {
       fit.run();
+      done++;
     }
+    int steps = (int) Math.max(minSteps,
+        Math.round(roundSeconds * done / ((System.nanoTime() - start) / 1e9)));
     if (a.containsKey("profile")) {
       profile(model, model.batch(x, 0, random), steps, fit);
       return;
@@ -79,7 +89,19 @@ public final class TrainingBenchmark {
           head, r, rate, model.graph().score());
     }
     System.out.printf(Locale.ROOT, "%s, \"best\": true, \"samples_per_s\": %.3f, \"nd4j\": \"%s\"}%n",
-        head, best, Nd4j.getBackend().getClass().getSimpleName());
+        head, best, nd4jBuild());
+  }
+
+  /** The nd4j-native classifier on the class path, e.g. {@code linux-x86_64-onednn-avx2}. */
+  private static String nd4jBuild() {
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      java.util.regex.Matcher m = java.util.regex.Pattern
+          .compile("nd4j-native-[^/]*?-(linux-[\\w-]+)\\.jar$").matcher(entry);
+      if (m.find()) {
+        return m.group(1);
+      }
+    }
+    return "unknown";
   }
 
   private static Map<String, String> parse(String[] args) {
