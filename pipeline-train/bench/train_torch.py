@@ -6,7 +6,8 @@ Usage: /usr/bin/python3 bench/train_torch.py --preset vqvae-128x320 --batch 8 --
            [--warmup 3] [--warmup-seconds 6] [--steps 5] [--round-seconds 3] [--rounds 3]
 Warm-up runs at least --warmup steps and --warmup-seconds; each timed round runs at least --steps
 steps and about --round-seconds (from the warm-up's step time).
-Prints one JSON line per round and a final {"best": true, ...} line (the best round).
+Prints one JSON line per round and a final {"best": true, ...} line (the best round) with the
+number of parameters and quantizer state elements, which equals the Java graph's numParams().
 """
 import argparse
 import json
@@ -260,6 +261,7 @@ def main():
                           "loss": round(float(loss), 5)}), flush=True)
     print(json.dumps({"impl": "pytorch", "preset": a.preset, "batch": batch, "threads": a.threads,
                       "best": True, "samples_per_s": round(best, 3),
+                      "params": sum(t.numel() for t in [*model.parameters(), *model.buffers()]),
                       "torch": torch.__version__}), flush=True)
 
 

@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.Nd4jCpu;
 
 /**
  * Training throughput of a preset in DL4J, the Java twin of {@code bench/train_torch.py}: same
@@ -88,20 +89,8 @@ public final class TrainingBenchmark {
       System.out.printf(Locale.ROOT, "%s, \"round\": %d, \"samples_per_s\": %.3f, \"loss\": %.5f}%n",
           head, r, rate, model.graph().score());
     }
-    System.out.printf(Locale.ROOT, "%s, \"best\": true, \"samples_per_s\": %.3f, \"nd4j\": \"%s\"}%n",
-        head, best, nd4jBuild());
-  }
-
-  /** The nd4j-native classifier on the class path, e.g. {@code linux-x86_64-onednn-avx2}. */
-  private static String nd4jBuild() {
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      java.util.regex.Matcher m = java.util.regex.Pattern
-          .compile("nd4j-native-[^/]*?-(linux-[\\w-]+)\\.jar$").matcher(entry);
-      if (m.find()) {
-        return m.group(1);
-      }
-    }
-    return "unknown";
+    System.out.printf(Locale.ROOT, "%s, \"best\": true, \"samples_per_s\": %.3f, \"params\": %d, \"onednn\": %s}%n",
+        head, best, model.graph().numParams(), Nd4jCpu.Environment.getInstance().isUseMKLDNN());
   }
 
   private static Map<String, String> parse(String[] args) {
