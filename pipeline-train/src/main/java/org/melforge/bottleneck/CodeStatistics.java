@@ -24,16 +24,19 @@ public final class CodeStatistics {
 
   /** Statistics of encoder outputs {@code z} (N, D) assigned to codes {@code indices} (N). */
   public static CodeStatistics of(INDArray z, long[] indices, int codebookSize) {
+    int d = (int) z.columns();
     double[] counts = new double[codebookSize];
-    for (long i : indices) {
-      counts[(int) i]++;
-    }
-    INDArray oneHot = Nd4j.zeros(z.dataType(), indices.length, codebookSize);
+    double[] rows = z.dup('c').reshape(-1).toDoubleVector();
+    double[] sums = new double[codebookSize * d];
     for (int i = 0; i < indices.length; i++) {
-      oneHot.putScalar(i, indices[i], 1.0);
+      int k = (int) indices[i];
+      counts[k]++;
+      for (int j = 0, from = i * d, to = k * d; j < d; j++) {
+        sums[to + j] += rows[from + j];
+      }
     }
-    INDArray sums = oneHot.transpose().mmul(z);
-    return new CodeStatistics(counts, sums, z.dup());
+    return new CodeStatistics(counts,
+        Nd4j.createFromArray(sums).reshape(codebookSize, d).castTo(z.dataType()), z.dup());
   }
 
   /** The sum of both statistics (candidates of both, this one's first). */

@@ -97,6 +97,10 @@ public class VectorQuantizer extends SameDiffLayer implements Bottleneck {
     return embeddingDim;
   }
 
+  public double commitmentCost() {
+    return commitmentCost;
+  }
+
   public Update update() {
     return update;
   }

@@ -1,9 +1,11 @@
 package org.melforge.bottleneck;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,15 +13,28 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Runtime of {@link VectorQuantizer}. In EMA mode a training forward pass records which code each
- * position took ({@link CodeStatistics}); once backpropagation through the layer is done, the
- * statistics go to {@link #applyStatistics} (EMA update plus dead-code revival).
+ * Runtime of {@link VectorQuantizer}: the forward and backward passes of the layer's SameDiff
+ * definition, written out with ND4J ops. The SameDiff graph ({@link VectorQuantizer#defineLayer})
+ * is the reference it must equal (see {@code VectorQuantizerLayerTest}); computing it directly
+ * avoids running the graph a second time in backpropagation, the one-hot product for the code
+ * lookup and the gradients of the stop-gradient branches, which made the quantizer the most
+ * expensive layer of the VQ models.
+ *
+ * <p>In EMA mode a training forward pass records which code each position took
+ * ({@link CodeStatistics}); once backpropagation through the layer is done, the statistics go to
+ * {@link #applyStatistics} (EMA update plus dead-code revival).
  */
 public class VectorQuantizerLayer extends SameDiffLayerRuntime {
 
   private CodeStatistics pending;
   private long lastRevived;
+  private INDArray residual;
+  private INDArray indices;
 
+  /**
+   * @param conf the layer's configuration
+   * @param dataType the network's data type
+   */
   public VectorQuantizerLayer(NeuralNetConfiguration conf, DataType dataType) {
     super(conf, dataType);
   }
@@ -30,15 +45,35 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
 
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-    INDArray out = super.activate(training, workspaceMgr);
-    if (training && quantizer().update() == VectorQuantizer.Update.EMA) {
+    assertInputSet(false);
+    VectorQuantizer vq = quantizer();
+    int d = vq.embeddingDim();
+    long[] s = input.shape();
+    INDArray z = Codebooks.rows(input);
+    INDArray e = paramTable.get(VectorQuantizer.CODEBOOK);
+    INDArray zz = z.mul(z).sum(true, 1);
+    INDArray distances = z.mmul(e.transpose()).muli(2.0).rsubiColumnVector(zz)
+        .addiRowVector(e.mul(e).sum(1).reshape(1, vq.numEmbeddings()));
+    INDArray idx = Nd4j.argMin(distances, 1);
+    INDArray q = Nd4j.pullRows(e, 1, idx.toIntVector());
+    INDArray diff = q.sub(z);
+    INDArray rows = Nd4j.createUninitialized(z.dataType(), z.rows(), d + 2);
+    rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).assign(z.add(diff));
+    INDArray sq = diff.mul(diff).sum(true, 1);
+    INDArray loss = sq.mul(vq.commitmentCost());
+    if (vq.update() == VectorQuantizer.Update.LOSS) {
+      loss.addi(sq);
+    }
+    rows.get(NDArrayIndex.all(), NDArrayIndex.point(d)).assign(loss.divi(d).reshape(-1));
+    rows.get(NDArrayIndex.all(), NDArrayIndex.point(d + 1)).assign(idx);
+    INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+        new long[] {s[0], d + 2, s[2], s[3]}, 'c');
+    out.assign(rows.reshape(s[0], s[2], s[3], d + 2).permute(0, 3, 1, 2));
+    residual = training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, diff) : null;
+    indices = training ? workspaceMgr.dup(ArrayType.ACTIVATIONS, idx) : null;
+    if (training && vq.update() == VectorQuantizer.Update.EMA) {
       try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-        int d = quantizer().embeddingDim();
-        INDArray codes = out.get(NDArrayIndex.all(), NDArrayIndex.point(d + 1), NDArrayIndex.all(),
-            NDArrayIndex.all());
-        long[] idx = codes.dup('c').castTo(DataType.LONG).reshape(-1).toLongVector();
-        pending = CodeStatistics.of(Codebooks.rows(input.detach()), idx,
-            quantizer().numEmbeddings());
+        pending = CodeStatistics.of(z.detach(), idx.toLongVector(), vq.numEmbeddings());
       }
     }
     return out;
@@ -46,12 +81,50 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
 
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
-    Pair<Gradient, INDArray> result = super.backpropGradient(epsilon, mgr);
+    assertInputSet(true);
+    if (residual == null) {
+      try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        activate(true, LayerWorkspaceMgr.noWorkspaces());
+      }
+    }
+    VectorQuantizer vq = quantizer();
+    int d = vq.embeddingDim();
+    long[] s = input.shape();
+    INDArray g = Codebooks.rows(epsilon);
+    INDArray gLoss = g.get(NDArrayIndex.all(), NDArrayIndex.interval(d, d + 1));
+    INDArray dz = g.get(NDArrayIndex.all(), NDArrayIndex.interval(0, d)).dup('c');
+    dz.subi(residual.mulColumnVector(gLoss.mul(2.0 * vq.commitmentCost() / d)));
+    Gradient gradient = new DefaultGradient();
+    for (String name : paramTable.keySet()) {
+      INDArray view = gradTable.get(name);
+      view.assign(0);
+      gradient.setGradientFor(name, view);
+    }
+    if (vq.update() == VectorQuantizer.Update.LOSS) {
+      INDArray perCode = residual.mulColumnVector(gLoss.mul(2.0 / d));
+      INDArray oneHot = Nd4j.zeros(perCode.dataType(), perCode.rows(), vq.numEmbeddings());
+      long[] idx = indices.toLongVector();
+      for (int i = 0; i < idx.length; i++) {
+        oneHot.putScalar(i, idx[i], 1.0);
+      }
+      gradTable.get(VectorQuantizer.CODEBOOK).assign(oneHot.transpose().mmul(perCode));
+    }
+    INDArray epsOut = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), s, 'c');
+    epsOut.assign(dz.reshape(s[0], s[2], s[3], d).permute(0, 3, 1, 2));
+    residual = null;
+    indices = null;
     if (pending != null) {
       applyStatistics(pending, getIterationCount());
       pending = null;
     }
-    return result;
+    return new Pair<>(gradient, epsOut);
+  }
+
+  @Override
+  public void clear() {
+    super.clear();
+    residual = null;
+    indices = null;
   }
 
   /**

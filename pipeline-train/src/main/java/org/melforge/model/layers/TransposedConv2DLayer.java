@@ -34,6 +34,7 @@ public class TransposedConv2DLayer extends org.deeplearning4j.nn.layers.BaseLaye
 
   private static final int K = 2;
   private INDArray preOutput;
+  private int[] kernelIndex;
 
   /**
    * @param conf the layer's configuration
@@ -115,7 +116,7 @@ public class TransposedConv2DLayer extends org.deeplearning4j.nn.layers.BaseLaye
       Nd4j.exec(op.addInputs(input, kernel, gradZ).addOutputs(epsOut, gradKernel).build());
     }
     INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-    toDeconvWeight(gradKernel, weightGrad, workspaceMgr);
+    toDeconvWeight(gradKernel, weightGrad);
 
     Gradient gradient = new DefaultGradient();
     if (hasBias()) {
@@ -187,19 +188,58 @@ public class TransposedConv2DLayer extends org.deeplearning4j.nn.layers.BaseLaye
     }
   }
 
-  private static INDArray subPixelKernel(INDArray w, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
+  private INDArray subPixelKernel(INDArray w, LayerWorkspaceMgr workspaceMgr, ArrayType type) {
     long[] s = w.shape();
-    INDArray flipped = workspaceMgr.createUninitialized(type, w.dataType(), s, 'c');
-    Nd4j.exec(DynamicCustomOp.builder("reverse").addInputs(w).addOutputs(flipped).addIntegerArguments(2, 3).build());
-    INDArray kernel = workspaceMgr.createUninitialized(type, w.dataType(), new long[] {2, 2, s[1], s[0], 2, 2}, 'c');
-    kernel.assign(flipped.reshape('c', s[0], s[1], 2, 2, 2, 2).permute(3, 5, 1, 0, 2, 4));
-    return kernel.reshape('c', 4 * s[1], s[0], 2, 2);
+    INDArray kernel = workspaceMgr.createUninitialized(type, w.dataType(), new long[] {4 * s[1], s[0], 2, 2}, 'c');
+    return kernel.assign(rearrange(w, kernelIndex(s[0], s[1]), false).reshape(kernel.shape()));
   }
 
-  private static void toDeconvWeight(INDArray gradKernel, INDArray weightGrad, LayerWorkspaceMgr workspaceMgr) {
+  private void toDeconvWeight(INDArray gradKernel, INDArray weightGrad) {
     long[] s = weightGrad.shape();
-    INDArray flipped = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, gradKernel.dataType(), s, 'c');
-    flipped.reshape('c', s[0], s[1], 2, 2, 2, 2).assign(gradKernel.reshape('c', 2, 2, s[1], s[0], 2, 2).permute(3, 2, 4, 0, 5, 1));
-    Nd4j.exec(DynamicCustomOp.builder("reverse").addInputs(flipped).addOutputs(weightGrad).addIntegerArguments(2, 3).build());
+    weightGrad.assign(rearrange(gradKernel, kernelIndex(s[0], s[1]), true).reshape(s));
+  }
+
+  /**
+   * For each element of the flat sub-pixel kernel {@code [(py, px, co), ci, a, b]}, its index in
+   * the flat transposed-convolution weight {@code [ci, co, 3 - py - 2a, 3 - px - 2b]}.
+   */
+  private int[] kernelIndex(long nIn, long nOut) {
+    if (kernelIndex == null) {
+      int[] index = new int[(int) (16 * nIn * nOut)];
+      int i = 0;
+      for (int py = 0; py < 2; py++) {
+        for (int px = 0; px < 2; px++) {
+          for (int co = 0; co < nOut; co++) {
+            for (int ci = 0; ci < nIn; ci++) {
+              for (int a = 0; a < 2; a++) {
+                for (int b = 0; b < 2; b++) {
+                  index[i++] = (int) (((ci * nOut + co) * 4 + 3 - py - 2 * a) * 4 + 3 - px - 2 * b);
+                }
+              }
+            }
+          }
+        }
+      }
+      kernelIndex = index;
+    }
+    return kernelIndex;
+  }
+
+  /**
+   * The elements of {@code src} gathered by {@code index} ({@code out[i] = src[index[i]]}), or
+   * scattered back when {@code inverse}, as a flat array. A Java loop: the weights are small, and
+   * libnd4j's {@code reverse} and 6-d permuted copies cost as much as the convolution itself.
+   */
+  private static INDArray rearrange(INDArray src, int[] index, boolean inverse) {
+    double[] from = src.reshape(src.length()).toDoubleVector();
+    double[] to = new double[from.length];
+    for (int i = 0; i < index.length; i++) {
+      if (inverse) {
+        to[index[i]] = from[i];
+      } else {
+        to[i] = from[index[i]];
+      }
+    }
+    return Nd4j.createFromArray(to);
   }
 }

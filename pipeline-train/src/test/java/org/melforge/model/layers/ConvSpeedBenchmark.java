@@ -35,7 +35,7 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 /**
  * Times the transposed convolutions of MelForge's models on CPU: DL4J's {@link Deconvolution2D},
  * {@link TransposedConv2D}, a {@link SameDiffLayer} around {@code deconv2d}, and the raw libnd4j
- * ops behind each route. Not a test; run with {@code OMP_NUM_THREADS=1} (and 2) as PROFILE.md
+ * ops behind each route. Not a test; run with {@code OMP_NUM_THREADS=1} (and 2) as BENCHMARKS.md
  * describes. Arguments: {@code layers} (per-layer table, default), {@code ops} (raw ops), {@code
  * decoder} (a two-layer decoder trained with fit under different DL4J settings).
  */
