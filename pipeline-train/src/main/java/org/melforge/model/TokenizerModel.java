@@ -63,7 +63,7 @@ public final class TokenizerModel {
 
   private static NeuralNetConfiguration.Builder base(Adam updater, long seed) {
     return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT)
-        .updater(updater).weightInit(WeightInit.UNIFORM).convolutionMode(ConvolutionMode.Truncate)
+        .updater(updater).weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate)
         .trainingWorkspaceMode(WorkspaceMode.ENABLED).inferenceWorkspaceMode(WorkspaceMode.ENABLED)
         .cacheMode(CacheMode.HOST);
   }
