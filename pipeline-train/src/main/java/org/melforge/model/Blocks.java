@@ -2,8 +2,8 @@ package org.melforge.model;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.melforge.model.layers.Relu;
 import org.melforge.model.layers.TransposedConv2D;
 import org.nd4j.linalg.activations.Activation;
 
@@ -33,7 +33,7 @@ final class Blocks {
 
   /** ReLU. */
   static String relu(GraphBuilder g, String name, String in) {
-    g.addLayer(name, new ActivationLayer(Activation.RELU), in);
+    g.addLayer(name, new Relu(), in);
     return name;
   }
 

@@ -179,7 +179,8 @@ public final class TokenizerModel {
       decoder.init();
     }
     for (Layer layer : decoder.getLayers()) {
-      layer.setParams(graph.getLayer(layer.conf().getLayer().getLayerName()).params());
+      Layer trained = graph.getLayer(layer.conf().getLayer().getLayerName());
+      trained.paramTable().forEach((param, value) -> layer.getParam(param).assign(value));
     }
     return decoder;
   }

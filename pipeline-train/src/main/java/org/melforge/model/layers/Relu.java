@@ -1,0 +1,50 @@
+package org.melforge.model.layers;
+
+import java.util.Collection;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * A ReLU layer that never modifies its input. DL4J 1.0.0-M2.1's {@link ActivationLayer} applies
+ * its activation in place on the input array at inference ({@code output()} with workspaces); when
+ * that input also feeds another vertex, as in a residual block {@code x + f(relu(x))}, the other
+ * vertex then reads {@code relu(x)} instead of {@code x}, and inference disagrees with training.
+ * This layer copies its input at inference as it does in training.
+ */
+public class Relu extends ActivationLayer {
+
+  /** A ReLU (also the JSON constructor). */
+  public Relu() {
+    super(Activation.RELU);
+  }
+
+  @Override
+  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+      int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
+    Runtime layer = new Runtime(conf, dataType);
+    layer.setListeners(listeners);
+    layer.setIndex(layerIndex);
+    layer.setParamsViewArray(paramsView);
+    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
+    layer.setConf(conf);
+    return layer;
+  }
+
+  /** DL4J's activation layer, taking its copying (training) path at inference too. */
+  static final class Runtime extends org.deeplearning4j.nn.layers.ActivationLayer {
+    Runtime(NeuralNetConfiguration conf, DataType dataType) {
+      super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+      return super.activate(true, workspaceMgr);
+    }
+  }
+}
