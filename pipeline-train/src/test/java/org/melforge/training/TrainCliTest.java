@@ -1,0 +1,159 @@
+package org.melforge.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melforge.config.ConfigLoader;
+import org.melforge.config.Setting;
+import org.melforge.features.FeaturesJob;
+import org.melforge.features.FeaturesOptions;
+import org.melforge.model.ModelSpec;
+import org.melforge.spark.TestSpark;
+
+/**
+ * The train command line as a user meets it: a tiny real run exits 0 and leaves a checkpoint; an
+ * unknown preset, an unknown or misspelt key, a value outside its allowed set and an unknown option
+ * exit 2 before any work, with messages that list the presets, suggest the key or name the allowed
+ * values; {@code presets} and {@code keys} print every bundled preset and every model and train key.
+ */
+class TrainCliTest {
+
+  private static final Path SAMPLES =
+      Path.of("../pipeline-features/sample-data").toAbsolutePath().normalize();
+
+  @TempDir
+  static Path tmp;
+
+  private static String nsynth;
+
+  @BeforeAll
+  static void writeTable() {
+    new FeaturesJob(TestSpark.get(), FeaturesOptions.from(ConfigLoader.load(null, List.of(
+        "features.inputs=[{path=\"" + SAMPLES.resolve("nsynth-mini") + "\"}]",
+        "features.output=\"" + tmp.resolve("features") + "\"")))).execute();
+    nsynth = tmp.resolve("features/nsynth").toString();
+  }
+
+  /** Exit code, stdout and stderr of one {@link TrainCli#run}. */
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    PrintStream out = System.out;
+    PrintStream err = System.err;
+    ByteArrayOutputStream o = new ByteArrayOutputStream();
+    ByteArrayOutputStream e = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+      int code = TrainCli.run(args);
+      return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(out);
+      System.setErr(err);
+    }
+  }
+
+  private static Outcome tinyRun(Path output, String... extra) {
+    List<String> args = new java.util.ArrayList<>(List.of("run", "--preset", "vqvae-80x128-tiny",
+        "--table", nsynth, "--output", output.toString(), "--epochs", "1",
+        "train.max-batches-per-epoch=1"));
+    args.addAll(List.of(extra));
+    return run(args.toArray(String[]::new));
+  }
+
+  @Test
+  void tinyRunExitsZeroAndWritesItsCheckpoint() {
+    Path output = tmp.resolve("run");
+    Outcome r = tinyRun(output);
+
+    assertEquals(TrainCli.OK, r.code(), r.err());
+    assertTrue(r.out().contains("trained vqvae-80x128-tiny: epochs 1..1, 1 steps, checkpoint "), r.out());
+    assertTrue(Files.isRegularFile(output.resolve("epoch-0001/checkpoint.json")));
+    assertTrue(Files.isRegularFile(output.resolve("epoch-0001/model.zip")));
+    assertTrue(Files.isRegularFile(output.resolve("history.csv")));
+  }
+
+  @Test
+  void unknownPresetExitsTwoListingThePresets() {
+    Outcome r = run("run", "--preset", "vqvae-huge", "--table", nsynth, "--output",
+        tmp.resolve("never").toString());
+    assertEquals(TrainCli.USAGE, r.code());
+    assertTrue(r.err().contains("unknown preset 'vqvae-huge'"), r.err());
+    Presets.NAMES.forEach(name -> assertTrue(r.err().contains(name), name + " in " + r.err()));
+    assertFalse(Files.exists(tmp.resolve("never")));
+  }
+
+  @Test
+  void configurationErrorsExitTwoNamingEveryKeyBeforeAnyWork() {
+    Path output = tmp.resolve("bad-config");
+    Outcome misspelt = tinyRun(output, "train.epoch=3");
+    assertEquals(TrainCli.USAGE, misspelt.code());
+    assertTrue(misspelt.err().contains("train.epoch") && misspelt.err().contains("did you mean 'epochs'"),
+        misspelt.err());
+
+    Outcome badValue = tinyRun(output, "model.codebook-update=sgd");
+    assertEquals(TrainCli.USAGE, badValue.code());
+    assertTrue(badValue.err().contains("model.codebook-update: 'sgd' is not one of [ema, loss]"),
+        badValue.err());
+
+    Outcome both = tinyRun(output, "model.codebook-update=sgd", "train.epoch=3", "train.batch-size=0");
+    assertEquals(TrainCli.USAGE, both.code());
+    for (String key : List.of("model.codebook-update", "train.epoch", "train.batch-size")) {
+      assertTrue(both.err().contains(key), key + " in " + both.err());
+    }
+    assertFalse(Files.exists(output), "nothing ran");
+  }
+
+  @Test
+  void unknownOptionAndVerbExitTwo() {
+    Outcome option = run("run", "--preset", "vqvae-80x128-tiny", "--tabel", nsynth);
+    assertEquals(TrainCli.USAGE, option.code());
+    assertTrue(option.err().contains("unknown option '--tabel'"), option.err());
+
+    Outcome verb = run("fit");
+    assertEquals(TrainCli.USAGE, verb.code());
+    assertTrue(verb.err().contains("unknown verb 'fit'") && verb.err().contains("usage:"), verb.err());
+    assertEquals(TrainCli.USAGE, run().code());
+  }
+
+  @Test
+  void presetsPrintsEveryPresetWithItsFamilyAndInput() {
+    Outcome r = run("presets");
+    assertEquals(TrainCli.OK, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(Presets.NAMES.size(), lines.size(), r.out());
+    for (int i = 0; i < lines.size(); i++) {
+      assertTrue(lines.get(i).startsWith(Presets.NAMES.get(i) + " "), lines.get(i));
+    }
+    assertTrue(r.out().contains("timbre-vae-tiny      family timbre-vae  input 80x128"), r.out());
+    assertTrue(r.out().contains("auddsr               family auddsr      input 128x320"), r.out());
+  }
+
+  @Test
+  void keysPrintsEveryModelAndTrainKeyWithItsDefault() {
+    Outcome r = run("keys");
+    assertEquals(TrainCli.OK, r.code(), r.err());
+    List<String> lines = r.out().lines().toList();
+    assertEquals(ModelSpec.SCHEMA.settings().size() + TrainOptions.SCHEMA.settings().size(), lines.size());
+    for (Setting s : ModelSpec.SCHEMA.settings()) {
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("model." + s.path() + " ")), "model." + s.path());
+    }
+    for (Setting s : TrainOptions.SCHEMA.settings()) {
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("train." + s.path() + " ")), "train." + s.path());
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.matches("model\\.codebook-update\\s+\"ema\"\\s+.*\\[ema, loss\\]")),
+        r.out());
+    assertTrue(lines.stream().anyMatch(l -> l.matches("train\\.epochs\\s+10\\s+epochs in total")), r.out());
+    assertTrue(lines.stream().anyMatch(l -> l.matches("model\\.n-mels\\s+128\\s+.*")), r.out());
+  }
+}
