@@ -12,23 +12,36 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public record KMeans(INDArray centers, long[] counts) {
 
-  /** Clusters {@code data} (N, D), N >= k, into {@code k} centers with {@code iterations} rounds. */
-  public static KMeans fit(INDArray data, int k, int iterations, long seed) {
+  /**
+   * Clusters {@code data} (N, D), N >= k, into {@code k} centers: rounds of center update and
+   * reassignment until no assignment changes or {@code maxIterations}; the counts are those of the
+   * final assignment to the final centers.
+   */
+  public static KMeans fit(INDArray data, int k, int maxIterations, long seed) {
     if (data.rows() < k) {
       throw new IllegalArgumentException("k-means needs at least k=" + k + " vectors, got "
           + data.rows() + " (raise model.kmeans-init-batches)");
     }
     INDArray centers = Codebooks.lookup(data, distinctRows(data.rows(), k, seed));
-    long[] counts = new long[k];
-    for (int it = 0; it < iterations; it++) {
-      CodeStatistics stats = CodeStatistics.of(data, Codebooks.nearest(data, centers), k);
+    long[] assignment = Codebooks.nearest(data, centers);
+    for (int it = 0; it < maxIterations; it++) {
+      CodeStatistics stats = CodeStatistics.of(data, assignment, k);
       double[] n = stats.counts();
       for (int c = 0; c < k; c++) {
-        counts[c] = (long) n[c];
         if (n[c] > 0) {
           centers.putRow(c, stats.sums().getRow(c).div(n[c]));
         }
       }
+      long[] next = Codebooks.nearest(data, centers);
+      boolean converged = java.util.Arrays.equals(next, assignment);
+      assignment = next;
+      if (converged) {
+        break;
+      }
+    }
+    long[] counts = new long[k];
+    for (long a : assignment) {
+      counts[(int) a]++;
     }
     return new KMeans(centers, counts);
   }

@@ -100,6 +100,30 @@ public record ModelSpec(String preset, Family family, int nMels, int nFrames,
     }
   }
 
+  /**
+   * The settings that differ from {@code other}, as {@code "key: this vs other"} in configuration
+   * key spelling; {@code kmeans-init-batches} is left out (it only acts on a fresh start).
+   */
+  public List<String> differences(ModelSpec other) {
+    List<String> out = new java.util.ArrayList<>();
+    for (java.lang.reflect.RecordComponent c : ModelSpec.class.getRecordComponents()) {
+      if (c.getName().equals("kmeansInitBatches")) {
+        continue;
+      }
+      try {
+        Object mine = c.getAccessor().invoke(this);
+        Object theirs = c.getAccessor().invoke(other);
+        if (!java.util.Objects.equals(mine, theirs)) {
+          out.add(c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT)
+              + ": " + mine + " vs " + theirs);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return out;
+  }
+
   /** The quantizer update mode. */
   public VectorQuantizer.Update update() {
     return VectorQuantizer.Update.valueOf(codebookUpdate.toUpperCase(java.util.Locale.ROOT));

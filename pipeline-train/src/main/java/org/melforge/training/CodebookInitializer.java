@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 final class CodebookInitializer {
 
   private static final Logger LOG = LoggerFactory.getLogger(CodebookInitializer.class);
-  private static final int ITERATIONS = 20;
+  private static final int MAX_ITERATIONS = 50;
 
   private CodebookInitializer() {}
 
@@ -37,7 +37,7 @@ final class CodebookInitializer {
         rows.add(Codebooks.rows(acts.get(input)));
       }
       KMeans km = KMeans.fit(Nd4j.vstack(rows.toArray(INDArray[]::new)), q.numEmbeddings(),
-          ITERATIONS, seed);
+          MAX_ITERATIONS, seed);
       Map<String, INDArray> params = model.graph().getLayer(name).paramTable();
       params.get(VectorQuantizer.CODEBOOK).assign(km.centers());
       if (q.update() == VectorQuantizer.Update.EMA) {

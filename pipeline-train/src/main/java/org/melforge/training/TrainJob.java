@@ -110,7 +110,7 @@ public final class TrainJob {
     graph.setListeners(listener);
     long planned = plannedSteps(table);
     Iterator<INDArray> batches = table.localBatches(options.trainSplit(), options.batchSize(),
-        options.seed() * 31 + epoch, false);
+        shuffleSeed(options.seed() * 31 + epoch), false);
     Instant t0 = Instant.now();
     Instant lastReport = t0;
     long steps = 0;
@@ -152,11 +152,16 @@ public final class TrainJob {
   private List<INDArray> firstBatches(FeatureTable table) {
     List<INDArray> out = new ArrayList<>();
     Iterator<INDArray> it = table.localBatches(options.trainSplit(), options.batchSize(),
-        options.seed(), false);
+        shuffleSeed(options.seed()), false);
     while (it.hasNext() && out.size() < spec.kmeansInitBatches()) {
       out.add(it.next());
     }
     return out;
+  }
+
+  /** A non-negative shuffle seed ({@link FeatureTable#localBatches} reads negative as id order). */
+  private static long shuffleSeed(long seed) {
+    return seed & Long.MAX_VALUE;
   }
 
   private void checkTable(FeatureTable table) {
@@ -173,9 +178,10 @@ public final class TrainJob {
   }
 
   private void checkResumable(Checkpoints.Restored restored, FeatureTable table) {
-    Preconditions.checkArgument(restored.info().model().equals(spec),
-        "checkpoint %s was trained with model %s, not %s: resume with the same model settings",
-        restored.dir(), restored.info().model(), spec);
+    List<String> differences = restored.info().model().differences(spec);
+    Preconditions.checkArgument(differences.isEmpty(),
+        "checkpoint %s was trained with other model settings (checkpoint vs now: %s): resume with"
+            + " the same model settings", restored.dir(), differences);
     List<String> changed = restored.info().features().differences(table.identity());
     if (!changed.isEmpty()) {
       LOG.warn("features table changed since checkpoint {}: {}", restored.dir(), changed);

@@ -287,8 +287,7 @@ class TrainJobTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> train(VQ, speech, out, "train.epochs=3", "train.resume=true", "model.num-embeddings=32"));
     assertTrue(e.getMessage().startsWith("checkpoint file:" + out.resolve("epoch-0002")
-        + " was trained with model "), e.getMessage());
-    assertTrue(e.getMessage().contains("numEmbeddings=16") && e.getMessage().contains("numEmbeddings=32"),
+        + " was trained with other model settings (checkpoint vs now: [num-embeddings: 16 vs 32])"),
         e.getMessage());
     assertEquals(List.of("epoch-0001", "epoch-0002"), epochFolders(out), "nothing written");
   }
@@ -340,7 +339,7 @@ class TrainJobTest {
   }
 
   @Test
-  void kmeansInitLeavesANearlyConvergedSelfConsistentEmaState() {
+  void kmeansInitLeavesAConvergedSelfConsistentEmaState() {
     Config c = config(VQ, speech, tmp.resolve("kmeans-direct"), "model.kmeans-init-batches=2");
     ModelSpec spec = ModelSpec.from(c);
     TrainOptions options = TrainOptions.from(c);
@@ -370,7 +369,7 @@ class TrainJobTest {
       counts[(int) nearest[i]]++;
       sums.getRow(nearest[i]).addi(z.getRow(i));
     }
-    KMeans km = KMeans.fit(z, spec.numEmbeddings(), 20, options.seed());
+    KMeans km = KMeans.fit(z, spec.numEmbeddings(), 50, options.seed());
     assertArrayEquals(km.centers().toFloatMatrix(), codebook.toFloatMatrix(), "the k-means centers");
     int used = 0;
     long moved = 0;
@@ -383,11 +382,9 @@ class TrainJobTest {
         shift = Math.max(shift, sums.getRow(k).div(counts[k]).sub(codebook.getRow(k)).amaxNumber().doubleValue());
       }
     }
-    // 20 Lloyd rounds come close to, not exactly to, a fixed point: on these 20480 vectors one
-    // more round moves 148 of them and a center by 0.012 (of codes up to ~1 in size).
-    assertTrue(moved < 0.02 * z.rows(), "one more Lloyd round moves few vectors: " + moved);
-    assertTrue(shift < 0.05 * codebook.amaxNumber().doubleValue(),
-        "every code is near the mean of its cluster: " + shift);
+    assertEquals(0, moved, "k-means ran to a fixed point: the final assignment is the nearest code");
+    assertTrue(shift < 1e-3 * codebook.amaxNumber().doubleValue(),
+        "every code is the mean of its cluster (float32 sums): " + shift);
     assertTrue(used > spec.numEmbeddings() / 2, used + " codes used");
     assertArrayEquals(codebook.mulColumnVector(size.reshape(-1, 1)).toFloatMatrix(),
         params.get(VectorQuantizer.EMBED_SUM).toFloatMatrix(), "EMA sums are center x size");
