@@ -8,9 +8,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * from k distinct random rows; a cluster that loses all its members keeps its previous center.
  *
  * @param centers the k centers (k, D)
- * @param counts members per center after the last assignment
+ * @param counts members per center in the final assignment
+ * @param rounds center updates done
+ * @param converged whether the last update changed no assignment (then every center is the mean
+ *     of its members)
  */
-public record KMeans(INDArray centers, long[] counts) {
+public record KMeans(INDArray centers, long[] counts, int rounds, boolean converged) {
 
   /**
    * Clusters {@code data} (N, D), N >= k, into {@code k} centers: rounds of center update and
@@ -24,7 +27,10 @@ public record KMeans(INDArray centers, long[] counts) {
     }
     INDArray centers = Codebooks.lookup(data, distinctRows(data.rows(), k, seed));
     long[] assignment = Codebooks.nearest(data, centers);
-    for (int it = 0; it < maxIterations; it++) {
+    boolean converged = false;
+    int rounds = 0;
+    while (!converged && rounds < maxIterations) {
+      rounds++;
       CodeStatistics stats = CodeStatistics.of(data, assignment, k);
       double[] n = stats.counts();
       for (int c = 0; c < k; c++) {
@@ -33,17 +39,14 @@ public record KMeans(INDArray centers, long[] counts) {
         }
       }
       long[] next = Codebooks.nearest(data, centers);
-      boolean converged = java.util.Arrays.equals(next, assignment);
+      converged = java.util.Arrays.equals(next, assignment);
       assignment = next;
-      if (converged) {
-        break;
-      }
     }
     long[] counts = new long[k];
     for (long a : assignment) {
       counts[(int) a]++;
     }
-    return new KMeans(centers, counts);
+    return new KMeans(centers, counts, rounds, converged);
   }
 
   private static long[] distinctRows(long n, int k, long seed) {

@@ -46,8 +46,9 @@ final class CodebookInitializer {
         params.get(VectorQuantizer.CLUSTER_SIZE).assign(size);
         params.get(VectorQuantizer.EMBED_SUM).assign(km.centers().mulColumnVector(size.reshape(-1, 1)));
       }
-      LOG.info("k-means initialised codebook {} from {} vectors of {} batches", name,
-          rows.stream().mapToLong(INDArray::rows).sum(), batches.size());
+      LOG.info("k-means initialised codebook {} from {} vectors of {} batches ({} rounds, {})",
+          name, rows.stream().mapToLong(INDArray::rows).sum(), batches.size(), km.rounds(),
+          km.converged() ? "converged" : "stopped before convergence");
     }
   }
 }

@@ -382,9 +382,11 @@ class TrainJobTest {
         shift = Math.max(shift, sums.getRow(k).div(counts[k]).sub(codebook.getRow(k)).amaxNumber().doubleValue());
       }
     }
-    assertEquals(0, moved, "k-means ran to a fixed point: the final assignment is the nearest code");
-    assertTrue(shift < 1e-3 * codebook.amaxNumber().doubleValue(),
-        "every code is the mean of its cluster (float32 sums): " + shift);
+    assertEquals(0, moved, "the counts are those of the final assignment to the nearest code");
+    if (km.converged()) {
+      assertTrue(shift < 1e-3 * codebook.amaxNumber().doubleValue(),
+          "converged: every code is the mean of its cluster (float32 sums): " + shift);
+    }
     assertTrue(used > spec.numEmbeddings() / 2, used + " codes used");
     assertArrayEquals(codebook.mulColumnVector(size.reshape(-1, 1)).toFloatMatrix(),
         params.get(VectorQuantizer.EMBED_SUM).toFloatMatrix(), "EMA sums are center x size");
