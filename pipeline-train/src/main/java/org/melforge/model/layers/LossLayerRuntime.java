@@ -14,12 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Runtime of every {@link LossLayer}: DL4J's output-layer contract computed with the layer's ND4J
  * form of its loss ({@link LossLayer#sumLoss}, {@link LossLayer#sumLossGradient}) instead of running
- * its SameDiff graph, which DL4J rebuilds its session for and re-runs forward in every backward
- * pass. As in DL4J's own SameDiff output layer, {@link #computeScore} is the minibatch-sum loss
- * (plus the regularisation term) divided by the minibatch size, {@link #backpropGradient} returns
- * the gradient of the minibatch sum, and the activation is the input. The SameDiff definition
- * ({@link LossLayer#defineLoss}) stays the reference the ND4J form must equal
- * ({@code LossLayerRuntimeTest}).
+ * its SameDiff graph (DL4J sets up a session and recomputes the forward pass for every backward pass
+ * and again for every score, a fixed cost of milliseconds per step). As in DL4J's own SameDiff
+ * output layer, {@link #computeScore} is the minibatch-sum loss (plus the regularisation term)
+ * divided by the minibatch size, {@link #backpropGradient} returns the gradient of the minibatch
+ * sum, and the activation is the input. The SameDiff definition ({@link LossLayer#defineLoss})
+ * stays the reference the ND4J form must equal ({@code LossLayerRuntimeTest}).
  */
 public class LossLayerRuntime extends SameDiffOutputLayer {
 
