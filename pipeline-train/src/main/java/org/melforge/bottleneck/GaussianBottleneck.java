@@ -1,16 +1,17 @@
 package org.melforge.bottleneck;
 
 import java.util.Collection;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.optimize.api.TrainingListener;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.melforge.model.layers.SameDiffLayerRuntime;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
@@ -22,7 +23,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * input drawn by the trainer for every step (zeros at inference, so {@code z = mu}): SameDiff
  * recomputes the forward pass during backpropagation, and noise drawn inside the layer would then
  * differ between the two passes. Output {@code (B, 3L)}: {@code [z, mu, logvar]}; the model routes
- * z to the decoder and {@code [mu, logvar]} to a {@link KlFreeBitsLoss} output.
+ * z to the decoder and {@code [mu, logvar]} to a {@link KlFreeBitsLoss} output. The SameDiff
+ * definition is the specification; training runs {@link GaussianBottleneckLayer}, its ND4J form.
  */
 public class GaussianBottleneck extends SameDiffLambdaLayer implements Bottleneck {
 
@@ -75,10 +77,10 @@ public class GaussianBottleneck extends SameDiffLambdaLayer implements Bottlenec
   }
 
   @Override
-  public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+  public Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
       boolean initializeParams, DataType dataType) {
-    return SameDiffLayerRuntime.create(new SameDiffLayerRuntime(conf, dataType), this, conf,
+    return SameDiffLayerRuntime.create(new GaussianBottleneckLayer(conf, dataType), this, conf,
         listeners, layerIndex, paramsView, initializeParams);
   }
 }

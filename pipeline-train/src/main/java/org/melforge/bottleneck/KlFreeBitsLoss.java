@@ -4,6 +4,9 @@ import org.melforge.model.layers.LossLayer;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
@@ -13,6 +16,8 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
  * <pre>
  *   beta * sum_d max(mean_b KL_bd, freeBits),   KL_bd = -0.5 (1 + logvar - mu^2 - exp(logvar))
  * </pre>
+ * The gradient flows through the dimensions whose minibatch KL is at least the free bits (ties
+ * included, as in SameDiff's {@code maximum}).
  */
 public class KlFreeBitsLoss extends LossLayer {
 
@@ -36,5 +41,34 @@ public class KlFreeBitsLoss extends LossLayer {
     SDVariable klSum = kl.sum(0);
     SDVariable clamped = sd.math.max(klSum, sd.onesLike(klSum).mul(batch.mul(freeBits)));
     return clamped.sum().mul(labels.mean());
+  }
+
+  @Override
+  public double sumLoss(INDArray input, INDArray labels) {
+    return Transforms.max(klSum(input), input.size(0) * freeBits).sumNumber().doubleValue()
+        * labels.meanNumber().doubleValue();
+  }
+
+  @Override
+  public void sumLossGradient(INDArray input, INDArray labels, INDArray out) {
+    INDArray scale = klSum(input).gte(input.size(0) * freeBits).castTo(input.dataType())
+        .muli(labels.meanNumber()).reshape(1, latentDim);
+    out.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latentDim)).assign(half(input, 0))
+        .muliRowVector(scale);
+    out.get(NDArrayIndex.all(), NDArrayIndex.interval(latentDim, 2 * latentDim))
+        .assign(Transforms.exp(half(input, 1))).subi(1.0).muli(0.5).muliRowVector(scale);
+  }
+
+  /** {@code mu} (part 0) or {@code logvar} (part 1) of an input. */
+  private INDArray half(INDArray input, int part) {
+    return input.get(NDArrayIndex.all(),
+        NDArrayIndex.interval((long) part * latentDim, (long) (part + 1) * latentDim));
+  }
+
+  /** Per dimension the KL summed over the minibatch, {@code (L)}. */
+  private INDArray klSum(INDArray input) {
+    INDArray mu = half(input, 0);
+    INDArray logvar = half(input, 1);
+    return Transforms.exp(logvar).subi(logvar).subi(1.0).addi(mu.mul(mu)).muli(0.5).sum(0);
   }
 }

@@ -51,10 +51,7 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
     long[] s = input.shape();
     INDArray z = Codebooks.rows(input);
     INDArray e = paramTable.get(VectorQuantizer.CODEBOOK);
-    INDArray zz = z.mul(z).sum(true, 1);
-    INDArray distances = z.mmul(e.transpose()).muli(2.0).rsubiColumnVector(zz)
-        .addiRowVector(e.mul(e).sum(1).reshape(1, vq.numEmbeddings()));
-    INDArray idx = Nd4j.argMin(distances, 1);
+    INDArray idx = Nd4j.argMin(Codebooks.squaredDistances(z, e), 1);
     INDArray q = Nd4j.pullRows(e, 1, idx.toIntVector());
     INDArray diff = q.sub(z);
     INDArray rows = Nd4j.createUninitialized(z.dataType(), z.rows(), d + 2);

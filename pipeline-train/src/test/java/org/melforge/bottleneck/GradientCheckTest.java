@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.BilinearUpsample;
 import org.melforge.model.layers.ChannelSlice;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
@@ -65,6 +66,19 @@ class GradientCheckTest {
     INDArray eps = Nd4j.randn(DataType.DOUBLE, 4, l);
     assertTrue(check(g, new INDArray[] {x, eps},
         new INDArray[] {x, Nd4j.valueArrayOf(new long[] {4, 1}, 0.7, DataType.DOUBLE)}));
+  }
+
+  @Test
+  void auxiliaryLoss() {
+    ComputationGraphConfiguration conf = base().graphBuilder().addInputs("x")
+        .setInputTypes(InputType.convolutional(3, 4, 2))
+        .addLayer("enc", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "x")
+        .addLayer("aux", new AuxiliaryLoss(), "enc")
+        .setOutputs("aux").build();
+    ComputationGraph g = new ComputationGraph(conf);
+    g.init();
+    INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 3, 4);
+    assertTrue(check(g, new INDArray[] {x}, new INDArray[] {Nd4j.zeros(DataType.DOUBLE, 2, 1)}));
   }
 
   @Test

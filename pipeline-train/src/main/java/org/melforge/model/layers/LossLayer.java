@@ -1,11 +1,16 @@
 package org.melforge.model.layers;
 
+import java.util.Collection;
 import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffOutputLayer;
+import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -15,6 +20,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * minibatch</em> of per-example losses; DL4J reports it divided by the minibatch size as the score
  * and divides the gradient by the minibatch size in the updater, so training sees the batch mean.
  * The layer's activation (what {@code output()} returns) is its input, unchanged.
+ *
+ * <p>Each loss is written twice: as a SameDiff graph ({@link #defineLoss}), the specification, and
+ * with ND4J ops ({@link #sumLoss}, {@link #sumLossGradient}), which {@link LossLayerRuntime} runs in
+ * training; tests hold the two equal.
  */
 public abstract class LossLayer extends SameDiffOutputLayer {
 
@@ -22,6 +31,26 @@ public abstract class LossLayer extends SameDiffOutputLayer {
 
   /** The per-minibatch sum of this loss (see the class comment). */
   protected abstract SDVariable defineLoss(SameDiff sd, SDVariable input, SDVariable labels);
+
+  /** The per-minibatch sum of this loss, the value of {@link #defineLoss}, with ND4J ops. */
+  public abstract double sumLoss(INDArray input, INDArray labels);
+
+  /**
+   * Writes the gradient of {@link #sumLoss} with respect to {@code input} into {@code out} (the
+   * shape of {@code input}).
+   */
+  public abstract void sumLossGradient(INDArray input, INDArray labels, INDArray out);
+
+  @Override
+  public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
+      int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
+    return LossLayerRuntime.create(this, conf, layerIndex, paramsView, initializeParams, dataType);
+  }
+
+  /** Elements per example of {@code x}: all its elements over the minibatch size. */
+  protected static double perExampleSize(INDArray x) {
+    return (double) x.length() / x.size(0);
+  }
 
   @Override
   public final SDVariable defineLayer(SameDiff sd, SDVariable input, SDVariable labels,
