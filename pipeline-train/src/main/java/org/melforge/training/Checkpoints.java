@@ -135,13 +135,4 @@ public final class Checkpoints {
       throw new UncheckedIOException("cannot read checkpoint " + dir, e);
     }
   }
-
-  /** The metadata as JSON (what {@code checkpoint.json} holds). */
-  public static String toJson(CheckpointInfo info) {
-    try {
-      return JSON.writeValueAsString(info);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
 }

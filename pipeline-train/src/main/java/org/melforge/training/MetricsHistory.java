@@ -76,11 +76,6 @@ public final class MetricsHistory {
     write();
   }
 
-  /** The rows so far. */
-  public List<Map<String, Object>> rows() {
-    return List.copyOf(rows);
-  }
-
   private void write() {
     StringBuilder jsonl = new StringBuilder();
     Set<String> columns = new LinkedHashSet<>();
