@@ -1,7 +1,6 @@
 package org.melforge.features;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigRenderOptions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,8 +9,8 @@ import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.melforge.config.Args;
+import org.melforge.config.Cli;
 import org.melforge.config.ConfigLoader;
-import org.melforge.config.Setting;
 import org.melforge.spark.SparkRuntime;
 import org.melforge.tensorstore.TableInspector;
 import org.melforge.tensorstore.TensorExporter;
@@ -33,9 +32,9 @@ public final class FeaturesCli {
 
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesCli.class);
 
-  static final int OK = 0;
-  static final int FAILED = 1;
-  static final int USAGE = 2;
+  static final int OK = Cli.OK;
+  static final int FAILED = Cli.FAILED;
+  static final int USAGE = Cli.USAGE;
   static final int TOO_MANY_ERRORS = 3;
 
   private static final String USAGE_TEXT = String.join("\n",
@@ -56,27 +55,11 @@ public final class FeaturesCli {
 
   /** Runs one verb and returns the exit code. */
   public static int run(String[] args) {
-    if (args.length == 0) {
-      System.err.println(USAGE_TEXT);
-      return USAGE;
-    }
-    try {
-      Args a = Args.parse(args, 1, OPTIONS, Set.of());
-      return switch (args[0]) {
-        case "run" -> runJob(a);
-        case "inspect" -> inspect(a);
-        case "export" -> export(a);
-        case "keys" -> keys();
-        default -> usage("unknown verb '" + args[0] + "'");
-      };
-    } catch (IllegalArgumentException e) {
-      System.err.println("features: " + e.getMessage());
-      return USAGE;
-    } catch (Exception e) {
-      LOG.error("features failed", e);
-      System.err.println("features: failed: " + rootCause(e));
-      return FAILED;
-    }
+    return Cli.run("features", USAGE_TEXT, args, OPTIONS, Set.of(), Map.of(
+        "run", FeaturesCli::runJob,
+        "inspect", FeaturesCli::inspect,
+        "export", FeaturesCli::export,
+        "keys", a -> Cli.printKeys(List.of(FeaturesSchema.features(), FeaturesSchema.spark()))), LOG);
   }
 
   private static int runJob(Args a) {
@@ -115,31 +98,5 @@ public final class FeaturesCli {
         .execute(out);
     System.out.println("exported " + n + " tensors to " + out);
     return OK;
-  }
-
-  private static int keys() {
-    Config defaults = ConfigLoader.load(null, List.of());
-    for (var schema : List.of(FeaturesSchema.features(), FeaturesSchema.spark())) {
-      for (Setting s : schema.settings()) {
-        String key = schema.section() + "." + s.path();
-        String value = defaults.hasPath(key) ? defaults.getValue(key).render(ConfigRenderOptions.concise()) : "";
-        System.out.printf("%-40s %-12s %s%n", key, value, s.description()
-            + (s.allowed().isEmpty() ? "" : " " + s.allowed()));
-      }
-    }
-    return OK;
-  }
-
-  private static String rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t == e ? String.valueOf(e.getMessage()) : e.getMessage() + " (cause: " + t + ")";
-  }
-
-  private static int usage(String problem) {
-    System.err.println("features: " + problem + "\n" + USAGE_TEXT);
-    return USAGE;
   }
 }

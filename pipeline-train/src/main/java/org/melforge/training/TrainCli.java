@@ -2,16 +2,15 @@ package org.melforge.training;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigRenderOptions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.melforge.config.Args;
+import org.melforge.config.Cli;
 import org.melforge.config.ConfigLoader;
-import org.melforge.config.ConfigSchema;
 import org.melforge.config.ConfigValidationException;
-import org.melforge.config.Setting;
 import org.melforge.model.ModelSpec;
 import org.melforge.spark.SparkRuntime;
 import org.slf4j.Logger;
@@ -34,9 +33,9 @@ import org.slf4j.LoggerFactory;
 public final class TrainCli {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainCli.class);
-  static final int OK = 0;
-  static final int FAILED = 1;
-  static final int USAGE = 2;
+  static final int OK = Cli.OK;
+  static final int FAILED = Cli.FAILED;
+  static final int USAGE = Cli.USAGE;
 
   private static final Set<String> OPTIONS =
       Set.of("--preset", "--conf", "--table", "--output", "--epochs");
@@ -56,29 +55,10 @@ public final class TrainCli {
 
   /** Runs one verb and returns the exit code. */
   public static int run(String[] args) {
-    if (args.length == 0) {
-      System.err.println(USAGE_TEXT);
-      return USAGE;
-    }
-    try {
-      Args a = Args.parse(args, 1, OPTIONS, Set.of("--resume"));
-      return switch (args[0]) {
-        case "run" -> train(a);
-        case "presets" -> presets();
-        case "keys" -> keys();
-        default -> {
-          System.err.println("train: unknown verb '" + args[0] + "'\n" + USAGE_TEXT);
-          yield USAGE;
-        }
-      };
-    } catch (IllegalArgumentException e) {
-      System.err.println("train: " + e.getMessage());
-      return USAGE;
-    } catch (Exception e) {
-      LOG.error("train failed", e);
-      System.err.println("train: failed: " + e);
-      return FAILED;
-    }
+    return Cli.run("train", USAGE_TEXT, args, OPTIONS, Set.of("--resume"), Map.of(
+        "run", TrainCli::train,
+        "presets", a -> presets(),
+        "keys", a -> Cli.printKeys(List.of(ModelSpec.SCHEMA, TrainOptions.SCHEMA))), LOG);
   }
 
   /** The configuration a {@code run} with these arguments uses. */
@@ -129,18 +109,6 @@ public final class TrainCli {
     return OK;
   }
 
-  private static int keys() {
-    Config defaults = ConfigLoader.load(null, List.of());
-    for (ConfigSchema schema : List.of(ModelSpec.SCHEMA, TrainOptions.SCHEMA)) {
-      for (Setting s : schema.settings()) {
-        String key = schema.section() + "." + s.path();
-        String value = defaults.getValue(key).render(ConfigRenderOptions.concise());
-        System.out.printf("%-36s %-24s %s%n", key, value, s.description()
-            + (s.allowed().isEmpty() ? "" : " " + s.allowed()));
-      }
-    }
-    return OK;
-  }
 
   private static String quote(String s) {
     return "\"" + s.replace("\"", "\\\"") + "\"";
