@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.melforge.model.layers.LayerRuntimes;
 import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
@@ -80,7 +81,7 @@ public class GaussianBottleneck extends SameDiffLambdaLayer implements Bottlenec
   public Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
       boolean initializeParams, DataType dataType) {
-    return SameDiffLayerRuntime.create(new GaussianBottleneckLayer(conf, dataType), this, conf,
+    return LayerRuntimes.wire(new GaussianBottleneckLayer(conf, dataType), this, conf,
         listeners, layerIndex, paramsView, initializeParams);
   }
 }

@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.melforge.model.layers.LayerRuntimes;
 import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -205,7 +206,7 @@ public class VectorQuantizer extends SameDiffLayer implements Bottleneck {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-    return SameDiffLayerRuntime.create(new VectorQuantizerLayer(conf, dataType), this, conf,
+    return LayerRuntimes.wire(new VectorQuantizerLayer(conf, dataType), this, conf,
         listeners, layerIndex, paramsView, initializeParams);
   }
 }

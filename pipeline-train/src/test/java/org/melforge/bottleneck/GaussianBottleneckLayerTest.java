@@ -15,10 +15,11 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.ChannelSlice;
+import org.melforge.model.layers.LayerRuntimes;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
 import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.linalg.activations.Activation;
@@ -33,6 +34,7 @@ import org.nd4j.linalg.learning.config.NoOp;
  * for a random incoming error, and in a graph with workspaces (dense layers before and after, MSE
  * and KL outputs) the score and every parameter gradient.
  */
+@ExtendWith(DoublePrecision.class)
 class GaussianBottleneckLayerTest {
 
   static final int B = 4;
@@ -47,19 +49,9 @@ class GaussianBottleneckLayerTest {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
         int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-      return SameDiffLayerRuntime.create(new SameDiffLayerRuntime(conf, dataType), this, conf,
+      return LayerRuntimes.wire(new SameDiffLayerRuntime(conf, dataType), this, conf,
           listeners, layerIndex, paramsView, initializeParams);
     }
-  }
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
   }
 
   static ComputationGraph graph(GaussianBottleneck bottleneck) {

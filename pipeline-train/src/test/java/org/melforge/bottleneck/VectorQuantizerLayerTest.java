@@ -13,12 +13,13 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.ChannelSlice;
+import org.melforge.model.layers.LayerRuntimes;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
 import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.linalg.activations.Activation;
@@ -35,6 +36,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  * training step (EMA mode: the EMA update applied to the reference by hand), in both update
  * modes, on a random batch with workspaces enabled.
  */
+@ExtendWith(DoublePrecision.class)
 class VectorQuantizerLayerTest {
 
   static final int D = 3;
@@ -53,19 +55,9 @@ class VectorQuantizerLayerTest {
     @Override
     public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
         int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-      return SameDiffLayerRuntime.create(new SameDiffLayerRuntime(conf, dataType), this, conf,
+      return LayerRuntimes.wire(new SameDiffLayerRuntime(conf, dataType), this, conf,
           listeners, layerIndex, paramsView, initializeParams);
     }
-  }
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
   }
 
   static ComputationGraph graph(VectorQuantizer vq) {

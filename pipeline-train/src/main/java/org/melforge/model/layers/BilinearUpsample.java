@@ -69,7 +69,7 @@ public class BilinearUpsample extends SameDiffLambdaLayer {
   public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
       Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView,
       boolean initializeParams, DataType dataType) {
-    return SameDiffLayerRuntime.create(new SameDiffLayerRuntime(conf, dataType), this, conf,
+    return LayerRuntimes.wire(new SameDiffLayerRuntime(conf, dataType), this, conf,
         listeners, layerIndex, paramsView, initializeParams);
   }
 }

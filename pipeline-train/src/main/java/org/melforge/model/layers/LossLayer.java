@@ -44,7 +44,8 @@ public abstract class LossLayer extends SameDiffOutputLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-    return LossLayerRuntime.create(this, conf, layerIndex, paramsView, initializeParams, dataType);
+    return LayerRuntimes.wire(new LossLayerRuntime(conf, dataType), this, conf, listeners,
+        layerIndex, paramsView, initializeParams);
   }
 
   /** Elements per example of {@code x}: all its elements over the minibatch size. */

@@ -1,6 +1,5 @@
 package org.melforge.model.layers;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -54,16 +53,5 @@ public class LossLayerRuntime extends SameDiffOutputLayer {
   public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr mgr) {
     assertInputSet(false);
     return (loss().sumLoss(input, labels) + fullNetRegTerm) / input.size(0);
-  }
-
-  /** Wires a runtime for {@code conf} the way DL4J's {@code SameDiffOutputLayer} conf does. */
-  static Layer create(LossLayer conf, NeuralNetConfiguration netConf, int index,
-      INDArray paramsView, boolean initializeParams, DataType dataType) {
-    LossLayerRuntime layer = new LossLayerRuntime(netConf, dataType);
-    layer.setIndex(index);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(conf.initializer().init(netConf, paramsView, initializeParams));
-    layer.setConf(netConf);
-    return layer;
   }
 }

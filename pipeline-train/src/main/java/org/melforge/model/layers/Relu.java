@@ -27,13 +27,8 @@ public class Relu extends ActivationLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-    Runtime layer = new Runtime(conf, dataType);
-    layer.setListeners(listeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(initializer().init(conf, paramsView, initializeParams));
-    layer.setConf(conf);
-    return layer;
+    return LayerRuntimes.wire(new Runtime(conf, dataType), this, conf, listeners, layerIndex,
+        paramsView, initializeParams);
   }
 
   /** DL4J's activation layer, taking its copying (training) path at inference too. */

@@ -1,13 +1,9 @@
 package org.melforge.model.layers;
 
-import java.util.Collection;
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.layers.samediff.AbstractSameDiffLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * input alike (measured with {@code GradientCheckUtil} against an identity layer; see
  * {@code GradientCheckTest}). The backward pass is linear in the incoming error, so halving the
  * error before DL4J's backward pass yields the true gradients. Every SameDiff layer of this project
- * instantiates this runtime (or a subclass) through {@link #create}.
+ * instantiates this runtime (or a subclass), wired by {@link LayerRuntimes#wire}.
  */
 public class SameDiffLayerRuntime extends SameDiffLayer {
 
@@ -29,17 +25,5 @@ public class SameDiffLayerRuntime extends SameDiffLayer {
   @Override
   public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
     return super.backpropGradient(epsilon.mul(0.5), mgr);
-  }
-
-  /** Wires {@code layer} the way DL4J's own {@code SameDiffLayer.instantiate} does. */
-  public static <T extends SameDiffLayerRuntime> Layer create(T layer, AbstractSameDiffLayer conf,
-      NeuralNetConfiguration netConf, Collection<TrainingListener> listeners, int index,
-      INDArray paramsView, boolean initializeParams) {
-    layer.setIndex(index);
-    layer.setParamsViewArray(paramsView);
-    layer.setParamTable(conf.initializer().init(netConf, paramsView, initializeParams));
-    layer.setConf(netConf);
-    layer.setListeners(listeners);
-    return layer;
   }
 }

@@ -2,7 +2,6 @@ package org.melforge.model.layers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.Map;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -83,14 +82,8 @@ public class TransposedConv2D extends Deconvolution2D {
       boolean initializeParams,
       DataType networkDataType) {
     checkGeometry();
-    TransposedConv2DLayer layer = new TransposedConv2DLayer(conf, networkDataType);
-    layer.setListeners(trainingListeners);
-    layer.setIndex(layerIndex);
-    layer.setParamsViewArray(layerParamsView);
-    Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-    layer.setParamTable(paramTable);
-    layer.setConf(conf);
-    return layer;
+    return LayerRuntimes.wire(new TransposedConv2DLayer(conf, networkDataType), this, conf,
+        trainingListeners, layerIndex, layerParamsView, initializeParams);
   }
 
   @Override
