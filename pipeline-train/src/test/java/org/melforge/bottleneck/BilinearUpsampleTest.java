@@ -10,9 +10,9 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.BilinearUpsample;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -25,17 +25,8 @@ import org.nd4j.linalg.learning.config.NoOp;
  * mode='bilinear', align_corners=False)}; the expected values come from
  * {@code src/test/python/bilinear_upsample_expected.py} (torch 1.13).
  */
+@ExtendWith(DoublePrecision.class)
 class BilinearUpsampleTest {
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-  }
 
   private static double[] expected() throws IOException {
     try (InputStream in = BilinearUpsampleTest.class.getResourceAsStream(

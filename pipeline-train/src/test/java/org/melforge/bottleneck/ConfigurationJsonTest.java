@@ -10,9 +10,9 @@ import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.BilinearUpsample;
 import org.melforge.model.layers.ChannelSlice;
@@ -23,22 +23,13 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 /** Every custom layer and vertex survives a JSON round trip of the graph configuration. */
+@ExtendWith(DoublePrecision.class)
 class ConfigurationJsonTest {
 
   static final int D = 2;
   static final int H = 2;
   static final int W = 3;
   static final int L = 3;
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-  }
 
   static ComputationGraphConfiguration conf() {
     return new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.DOUBLE)

@@ -9,9 +9,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.ChannelSlice;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
 /** {@link GaussianBottleneck} and {@link KlFreeBitsLoss} against values computed in plain Java. */
+@ExtendWith(DoublePrecision.class)
 class GaussianBottleneckTest {
 
   static final int B = 2;
@@ -31,16 +32,6 @@ class GaussianBottleneckTest {
   static final double[][] MU = {{0.1, 1.0, 0.0}, {-0.1, 0.5, 0.05}};
   static final double[][] LOGVAR = {{0.0, 0.2, 0.1}, {0.0, -0.3, -0.05}};
   static final double[][] EPS = {{0.5, -1.0, 0.3}, {-0.2, 0.4, 1.5}};
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-  }
 
   private static NeuralNetConfiguration.Builder base() {
     return new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)

@@ -6,33 +6,26 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.BilinearUpsample;
 import org.melforge.model.layers.ChannelSlice;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.NoOp;
 
+@ExtendWith(DoublePrecision.class)
 class GradientCheckTest {
-
-  @org.junit.jupiter.api.BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @org.junit.jupiter.api.AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-  }
 
   private static NeuralNetConfiguration.Builder base() {
     return new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.DOUBLE)

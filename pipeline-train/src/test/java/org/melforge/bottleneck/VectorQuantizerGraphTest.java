@@ -11,9 +11,9 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.melforge.DoublePrecision;
 import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.ChannelSlice;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
@@ -31,6 +31,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  * gradient and the codebook gradient (closed forms; the estimator is not a derivative, so it cannot
  * be checked numerically), and the EMA update of a training step.
  */
+@ExtendWith(DoublePrecision.class)
 class VectorQuantizerGraphTest {
 
   static final int B = 2;
@@ -45,16 +46,6 @@ class VectorQuantizerGraphTest {
   static final double[][] Z = {
       {0.2, 0.1}, {0.9, 1.3}, {-0.8, 0.2},
       {0.6, 0.7}, {-0.3, 0.4}, {1.5, 0.2}};
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-  }
 
   static ComputationGraph graph(VectorQuantizer.Update mode, IUpdater updater, double decay,
       double eps, double threshold) {

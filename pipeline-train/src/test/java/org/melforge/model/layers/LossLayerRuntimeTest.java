@@ -17,11 +17,11 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.melforge.DoublePrecision;
 import org.melforge.bottleneck.KlFreeBitsLoss;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -37,6 +37,7 @@ import org.nd4j.linalg.learning.config.NoOp;
  * given input and labels, and in a graph with workspaces (a parameter layer in front) the network
  * score and parameter gradients.
  */
+@ExtendWith(DoublePrecision.class)
 class LossLayerRuntimeTest {
 
   static final int L = 3;
@@ -76,16 +77,6 @@ class LossLayerRuntimeTest {
       layer.setConf(conf);
       return layer;
     }
-  }
-
-  @BeforeAll
-  static void doublePrecision() {
-    Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
-  }
-
-  @AfterAll
-  static void floatPrecision() {
-    Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
   }
 
   static Stream<Arguments> losses() {
