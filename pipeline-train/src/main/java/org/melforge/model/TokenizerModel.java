@@ -83,7 +83,12 @@ public final class TokenizerModel {
 
   /** The vertex whose activation is the reconstruction (the input of the reconstruction loss). */
   public String reconstructionVertex() {
-    return graph.getConfiguration().getVertexInputs().get(Architecture.RECONSTRUCTION).get(0);
+    return inputOf(Architecture.RECONSTRUCTION);
+  }
+
+  /** The vertex feeding {@code vertex} (e.g. a bottleneck's encoder output). */
+  public String inputOf(String vertex) {
+    return graph.getConfiguration().getVertexInputs().get(vertex).get(0);
   }
 
   /** The bottleneck behind layer {@code name}. */
@@ -102,12 +107,23 @@ public final class TokenizerModel {
    * models get placeholder labels for their auxiliary outputs.
    */
   public MultiDataSet batch(INDArray x, long globalStep, Random random) {
+    return batch(x, globalStep, spec.family() == Family.TIMBRE_VAE
+        ? Nd4j.createFromArray(gaussian(random, x.size(0) * spec.latentDim()))
+            .reshape(x.size(0), spec.latentDim())
+        : null);
+  }
+
+  /** The batch used for evaluation: no noise (z = mu), beta at {@code globalStep}. */
+  public MultiDataSet evaluationBatch(INDArray x, long globalStep) {
+    return batch(x, globalStep, spec.family() == Family.TIMBRE_VAE
+        ? Nd4j.zeros(DataType.FLOAT, x.size(0), spec.latentDim()) : null);
+  }
+
+  private MultiDataSet batch(INDArray x, long globalStep, INDArray noise) {
     long b = x.size(0);
-    if (spec.family() == Family.TIMBRE_VAE) {
-      INDArray eps = Nd4j.createFromArray(gaussian(random, b * spec.latentDim()))
-          .reshape(b, spec.latentDim());
+    if (noise != null) {
       double beta = spec.betaSchedule().beta(globalStep);
-      return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, eps},
+      return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, noise},
           new INDArray[] {x, Nd4j.valueArrayOf(new long[] {b, 1}, beta, DataType.FLOAT)});
     }
     INDArray[] labels = new INDArray[1 + architecture.auxiliaryOutputs().size()];
@@ -116,15 +132,6 @@ public final class TokenizerModel {
       labels[i] = Nd4j.zeros(DataType.FLOAT, b, 1);
     }
     return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, labels);
-  }
-
-  /** The batch used for evaluation: no noise (z = mu), beta at {@code globalStep}. */
-  public MultiDataSet evaluationBatch(INDArray x, long globalStep) {
-    MultiDataSet mds = batch(x, globalStep, new Random(0));
-    if (spec.family() == Family.TIMBRE_VAE) {
-      mds.getFeatures(1).assign(0);
-    }
-    return mds;
   }
 
   private static float[] gaussian(Random random, long n) {
@@ -151,8 +158,8 @@ public final class TokenizerModel {
     Map<String, INDArray> acts = activations(evaluationBatch(x, 0));
     Map<String, INDArray> out = new LinkedHashMap<>();
     for (String name : bottlenecks()) {
-      String in = graph.getConfiguration().getVertexInputs().get(name).get(0);
-      out.put(name, bottleneck(name).encode(graph.getLayer(name).paramTable(), acts.get(in)));
+      out.put(name, bottleneck(name).encode(graph.getLayer(name).paramTable(),
+          acts.get(inputOf(name))));
     }
     return out;
   }

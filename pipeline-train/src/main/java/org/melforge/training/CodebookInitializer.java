@@ -30,7 +30,7 @@ final class CodebookInitializer {
       if (!(model.bottleneck(name) instanceof VectorQuantizer q)) {
         continue;
       }
-      String input = model.graph().getConfiguration().getVertexInputs().get(name).get(0);
+      String input = model.inputOf(name);
       List<INDArray> rows = new ArrayList<>();
       for (INDArray x : batches) {
         Map<String, INDArray> acts = model.activations(model.evaluationBatch(x, 0));
