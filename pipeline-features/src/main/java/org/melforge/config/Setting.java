@@ -13,7 +13,7 @@ import java.util.Optional;
 public record Setting(String path, Kind kind, String description, double min, double max, List<String> allowed) {
 
   /** The value kinds a key can hold. */
-  public enum Kind { INT, DOUBLE, STRING, BOOLEAN, CHOICE, OBJECT_LIST, STRING_MAP, INT_LIST }
+  public enum Kind { INT, DOUBLE, STRING, OPTIONAL_STRING, BOOLEAN, CHOICE, OBJECT_LIST, STRING_MAP, INT_LIST }
 
   public static Setting integer(String path, long min, long max, String description) {
     return new Setting(path, Kind.INT, description, min, max, List.of());
@@ -25,6 +25,11 @@ public record Setting(String path, Kind kind, String description, double min, do
 
   public static Setting string(String path, String description) {
     return new Setting(path, Kind.STRING, description, 0, 0, List.of());
+  }
+
+  /** A string that may be empty (empty meaning "not set"). */
+  public static Setting optionalString(String path, String description) {
+    return new Setting(path, Kind.OPTIONAL_STRING, description, 0, 0, List.of());
   }
 
   public static Setting bool(String path, String description) {
@@ -61,6 +66,10 @@ public record Setting(String path, Kind kind, String description, double min, do
         case DOUBLE -> range(displayPath, config.getDouble(path));
         case STRING -> config.getString(path).isBlank()
             ? Optional.of(displayPath + ": must not be empty (" + description + ")") : Optional.empty();
+        case OPTIONAL_STRING -> {
+          config.getString(path);
+          yield Optional.empty();
+        }
         case BOOLEAN -> {
           config.getBoolean(path);
           yield Optional.empty();
@@ -104,7 +113,7 @@ public record Setting(String path, Kind kind, String description, double min, do
     return switch (kind) {
       case INT -> "an integer";
       case DOUBLE -> "a number";
-      case STRING, CHOICE -> "a string";
+      case STRING, OPTIONAL_STRING, CHOICE -> "a string";
       case BOOLEAN -> "true or false";
       case OBJECT_LIST -> "a list of objects";
       case STRING_MAP -> "an object of string values";

@@ -1,6 +1,8 @@
 package org.melforge.bottleneck;
 
+import java.io.Serializable;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -10,7 +12,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * revival). Statistics of several batches or workers merge by addition, so EMA updates and usage
  * counts can be computed where the data is and combined anywhere.
  */
-public final class CodeStatistics {
+public final class CodeStatistics implements Serializable {
+
+  private static final long serialVersionUID = 1L;
 
   private final double[] counts;
   private final INDArray sums;
@@ -46,6 +50,28 @@ public final class CodeStatistics {
       c[k] += other.counts[k];
     }
     return new CodeStatistics(c, sums.add(other.sums), Nd4j.vstack(candidates, other.candidates));
+  }
+
+  /**
+   * The same statistics with at most {@code max} candidates, drawn uniformly without replacement
+   * (seeded), so that statistics of many steps stay small enough to ship; revival picks candidates
+   * uniformly, so a uniform subset serves it the same way.
+   */
+  public CodeStatistics limitCandidates(int max, long seed) {
+    long n = candidates.rows();
+    if (n <= max) {
+      return this;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    int[] rows = new int[(int) n];
+    Arrays.setAll(rows, i -> i);
+    for (int i = 0; i < max; i++) {
+      int j = i + random.nextInt(rows.length - i);
+      int t = rows[i];
+      rows[i] = rows[j];
+      rows[j] = t;
+    }
+    return new CodeStatistics(counts, sums, Nd4j.pullRows(candidates, 1, Arrays.copyOf(rows, max)));
   }
 
   /** Assignment counts per code. */

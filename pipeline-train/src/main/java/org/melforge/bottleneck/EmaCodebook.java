@@ -31,10 +31,21 @@ public record EmaCodebook(double decay, double epsilon, double deadCodeThreshold
    */
   public int update(INDArray codebook, INDArray clusterSize, INDArray embedSum,
       CodeStatistics stats, long seed) {
+    return update(codebook, clusterSize, embedSum, stats, 1, seed);
+  }
+
+  /**
+   * The update for statistics merged over {@code steps} steps (of all workers), applied at once:
+   * decay^steps towards the per-step mean of the statistics. For statistics that stay the same
+   * from step to step this equals {@code steps} single updates; {@code steps = 1} is one update.
+   */
+  public int update(INDArray codebook, INDArray clusterSize, INDArray embedSum,
+      CodeStatistics stats, int steps, long seed) {
     int k = (int) codebook.rows();
+    double keep = Math.pow(decay, steps);
     INDArray counts = Nd4j.createFromArray(stats.counts()).castTo(clusterSize.dataType()).reshape(1, k);
-    clusterSize.muli(decay).addi(counts.muli(1 - decay));
-    embedSum.muli(decay).addi(stats.sums().mul(1 - decay));
+    clusterSize.muli(keep).addi(counts.muli((1 - keep) / steps));
+    embedSum.muli(keep).addi(stats.sums().mul((1 - keep) / steps));
     double total = clusterSize.sumNumber().doubleValue();
     INDArray smoothed = clusterSize.add(epsilon).divi(total + k * epsilon).muli(total);
     codebook.assign(embedSum.divColumnVector(smoothed.reshape(k, 1)));

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.melforge.sharing.WorkerRun;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,6 +48,9 @@ public class GaussianBottleneckLayer extends SameDiffLayerRuntime {
         .assign(input.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 2 * l)));
     INDArray z = part(out, l, 0).assign(part(input, l, 1)).muli(0.5);
     Transforms.exp(z, false).muli(part(input, l, 2)).addi(part(input, l, 0));
+    if (training) {
+      WorkerRun.current().ifPresent(run -> run.observe(layerConf().getLayerName(), out));
+    }
     return out;
   }
 

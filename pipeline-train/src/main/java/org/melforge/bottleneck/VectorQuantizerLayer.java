@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.melforge.sharing.WorkerRun;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +23,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  *
  * <p>In EMA mode a training forward pass records which code each position took
  * ({@link CodeStatistics}); once backpropagation through the layer is done, the statistics go to
- * {@link #applyStatistics} (EMA update plus dead-code revival).
+ * {@link #applyStatistics} (EMA update plus dead-code revival). When the JVM takes part in a
+ * distributed run ({@link WorkerRun}), the layer reports its activations and hands its statistics
+ * over to the run instead: the driver applies the merged statistics of all workers.
  */
 public class VectorQuantizerLayer extends SameDiffLayerRuntime {
 
@@ -46,6 +49,10 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(false);
+    WorkerRun run = training ? WorkerRun.current().orElse(null) : null;
+    if (run != null) {
+      run.training(this);
+    }
     VectorQuantizer vq = quantizer();
     int d = vq.embeddingDim();
     long[] s = input.shape();
@@ -72,6 +79,9 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
       try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
         pending = CodeStatistics.of(z.detach(), idx.toLongVector(), vq.numEmbeddings());
       }
+    }
+    if (run != null) {
+      run.observe(vq.getLayerName(), out);
     }
     return out;
   }
@@ -111,7 +121,12 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
     residual = null;
     indices = null;
     if (pending != null) {
-      applyStatistics(pending, getIterationCount());
+      WorkerRun run = WorkerRun.current().orElse(null);
+      if (run != null) {
+        run.handOver(quantizer().getLayerName(), pending);
+      } else {
+        applyStatistics(pending, 1, getIterationCount());
+      }
       pending = null;
     }
     return new Pair<>(gradient, epsOut);
@@ -125,14 +140,14 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
   }
 
   /**
-   * Applies the EMA update and dead-code revival for {@code stats}; {@code step} seeds the choice
-   * of revival candidates, so replicas applying the same statistics at the same step agree.
+   * Applies the EMA update and dead-code revival for {@code stats} merged over {@code steps}
+   * steps ({@link EmaCodebook#update}); {@code step} seeds the choice of revival candidates.
    */
-  public void applyStatistics(CodeStatistics stats, long step) {
+  public void applyStatistics(CodeStatistics stats, int steps, long step) {
     try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       lastRevived = quantizer().ema().update(paramTable.get(VectorQuantizer.CODEBOOK),
           paramTable.get(VectorQuantizer.CLUSTER_SIZE), paramTable.get(VectorQuantizer.EMBED_SUM),
-          stats, step * 1_000_003L + getIndex());
+          stats, steps, step * 1_000_003L + getIndex());
     }
   }
 

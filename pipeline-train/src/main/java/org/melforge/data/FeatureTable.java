@@ -21,11 +21,13 @@ import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkException;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.melforge.tensorstore.TensorTable;
+import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -226,5 +228,20 @@ public final class FeatureTable {
     spark.sparkContext().setJobGroup(JOB_GROUP, "train data: " + split + " batches of " + path
         + (shuffleSeed < 0 ? " in id order" : ", shuffle seed " + shuffleSeed), false);
     return batches.iterator(ordered.toLocalIterator());
+  }
+
+  /**
+   * The rows of {@code split} (id, shape and tensor columns) in {@code partitions} partitions for
+   * executors to batch: each row goes to a partition by a hash of {@code shuffleSeed} and its id,
+   * and rows are ordered within a partition by another such hash. The same seed gives the same
+   * partitions and order; another seed reshuffles.
+   */
+  public JavaRDD<Row> shuffled(String split, int partitions, long shuffleSeed) {
+    Preconditions.checkArgument(partitions > 0, "partitions must be positive, got %s", partitions);
+    return split(split)
+        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR)
+        .repartition(partitions, xxhash64(lit(shuffleSeed), col(TensorTable.ID)))
+        .sortWithinPartitions(xxhash64(lit(shuffleSeed + 1), col(TensorTable.ID)), col(TensorTable.ID))
+        .javaRDD();
   }
 }

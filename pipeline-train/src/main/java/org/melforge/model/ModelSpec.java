@@ -38,7 +38,8 @@ public record ModelSpec(String preset, Family family, int nMels, int nFrames,
     List<Integer> encoderChannels, int latentDim, double freeBits, double betaMax,
     long betaWarmupSteps, int numHiddens, int numResidualLayers, int numResidualHiddens,
     int embeddingDim, int numEmbeddings, double commitmentCost, String codebookUpdate,
-    double emaDecay, double emaEpsilon, double deadCodeThreshold, int kmeansInitBatches) {
+    double emaDecay, double emaEpsilon, double deadCodeThreshold, int kmeansInitBatches)
+    implements java.io.Serializable {
 
   /** The documented keys of the {@code model} section. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("model", List.of(

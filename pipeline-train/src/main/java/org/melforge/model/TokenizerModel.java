@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.melforge.bottleneck.Bottleneck;
@@ -50,6 +51,15 @@ public final class TokenizerModel {
     return new TokenizerModel(spec, graph);
   }
 
+  /**
+   * The model's layout without parameters (an uninitialised graph): names, bottlenecks and
+   * {@link #batch} work, training and inference do not. Cheap, for executors that build batches
+   * or measure metrics.
+   */
+  public static TokenizerModel layout(ModelSpec spec) {
+    return new TokenizerModel(spec, new ComputationGraph(configuration(spec, 1e-3, 0)));
+  }
+
   /** A model around an existing graph (e.g. restored from a checkpoint). */
   public static TokenizerModel wrap(ModelSpec spec, ComputationGraph graph) {
     return new TokenizerModel(spec, graph);
@@ -81,9 +91,14 @@ public final class TokenizerModel {
     return architecture.bottlenecks();
   }
 
+  /** The output layer of the reconstruction loss. */
+  public String reconstructionOutput() {
+    return Architecture.RECONSTRUCTION;
+  }
+
   /** The vertex whose activation is the reconstruction (the input of the reconstruction loss). */
   public String reconstructionVertex() {
-    return inputOf(Architecture.RECONSTRUCTION);
+    return inputOf(reconstructionOutput());
   }
 
   /** The vertex feeding {@code vertex} (e.g. a bottleneck's encoder output). */
@@ -93,7 +108,8 @@ public final class TokenizerModel {
 
   /** The bottleneck behind layer {@code name}. */
   public Bottleneck bottleneck(String name) {
-    return (Bottleneck) graph.getLayer(name).conf().getLayer();
+    return (Bottleneck) ((LayerVertex) graph.getConfiguration().getVertices().get(name))
+        .getLayerConf().getLayer();
   }
 
   /** Global steps done: the graph's iteration count. */

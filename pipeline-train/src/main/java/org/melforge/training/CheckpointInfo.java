@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
 import org.melforge.data.TableIdentity;
 import org.melforge.model.ModelSpec;
+import org.melforge.sharing.SharingOptions;
 
 /**
  * The metadata written beside every checkpoint's model ({@code checkpoint.json}): enough to
@@ -13,7 +14,12 @@ import org.melforge.model.ModelSpec;
  * @param model the model's architecture and losses
  * @param train the training options of the run
  * @param epoch epochs completed
- * @param globalStep training steps completed (the model's iteration count)
+ * @param round rounds completed of the epoch after {@code epoch} (0: the checkpoint of an epoch's
+ *     end; more: written mid-epoch, a resumed run continues with the next round)
+ * @param globalStep training steps completed (the model's iteration count); with W workers one
+ *     step is W batches
+ * @param workers workers W of the run (1 in one JVM)
+ * @param sharing how the run spread training over executors
  * @param features identity of the features table (path, shape, split counts, statistics hash)
  * @param statsPath the features table's statistics JSON
  * @param stats that statistics JSON itself (per-mel-bin count, mean, std, min, max)
@@ -24,11 +30,11 @@ import org.melforge.model.ModelSpec;
  * @param validMetrics the last epoch's validation metrics
  */
 public record CheckpointInfo(int formatVersion, ModelSpec model, TrainOptions train, int epoch,
-    long globalStep, TableIdentity features, String statsPath, JsonNode stats,
+    int round, long globalStep, int workers, SharingOptions sharing, TableIdentity features, String statsPath, JsonNode stats,
     Map<String, String> versions,
     String gitCommit, String createdAt, Map<String, Double> trainMetrics,
     Map<String, Double> validMetrics) {
 
-  /** The current {@link #formatVersion}. */
-  public static final int FORMAT_VERSION = 1;
+  /** The current {@link #formatVersion}: 2 added round, workers and sharing. */
+  public static final int FORMAT_VERSION = 2;
 }

@@ -24,6 +24,8 @@ import org.deeplearning4j.util.ModelSerializer;
  * Checkpoints of a training run under one folder of any Hadoop file system:
  * {@code <root>/epoch-NNNN/model.zip} (the DL4J graph with its updater state; quantizer state is
  * part of the parameters) and {@code checkpoint.json} ({@link CheckpointInfo}, snake_case).
+ * Checkpoints written mid-epoch are {@code epoch-NNNN-round-RRRRR} (R rounds into the epoch after
+ * epoch N); each one replaces the mid-epoch checkpoints before it, epoch ends are all kept.
  *
  * <p>{@code checkpoint.json} is written last, through a temporary name and a rename, so a folder
  * holding it is complete: {@link #latest} never picks a half-written checkpoint (a crash while
@@ -33,7 +35,7 @@ public final class Checkpoints {
 
   static final String MODEL = "model.zip";
   static final String INFO = "checkpoint.json";
-  private static final Pattern DIR = Pattern.compile("epoch-(\\d+)");
+  private static final Pattern DIR = Pattern.compile("epoch-(\\d+)(?:-round-(\\d+))?");
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -66,9 +68,13 @@ public final class Checkpoints {
   /** A restored checkpoint: its metadata, the graph with its updater state, and its folder. */
   public record Restored(CheckpointInfo info, ComputationGraph graph, Path dir) {}
 
-  /** Writes the checkpoint of {@code info.epoch()}, replacing one of the same epoch. */
+  /**
+   * Writes the checkpoint of {@code info}'s position (epoch and round), replacing one of the same
+   * position, and then removes older mid-epoch checkpoints.
+   */
   public Path write(ComputationGraph graph, CheckpointInfo info) {
-    Path dir = new Path(root, String.format("epoch-%04d", info.epoch()));
+    Path dir = new Path(root, info.round() == 0 ? String.format("epoch-%04d", info.epoch())
+        : String.format("epoch-%04d-round-%05d", info.epoch(), info.round()));
     try {
       if (fs.exists(dir)) {
         fs.delete(dir, true);
@@ -84,25 +90,39 @@ public final class Checkpoints {
       if (!fs.rename(tmp, new Path(dir, INFO))) {
         throw new IOException("rename of " + tmp + " failed");
       }
+      removeMidEpochBefore(dir);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + dir, e);
     }
   }
 
+  private void removeMidEpochBefore(Path written) throws IOException {
+    long[] newest = position(written);
+    for (Path p : folders()) {
+      long[] at = position(p);
+      if (at[1] > 0 && COMPARATOR.compare(at, newest) < 0) {
+        fs.delete(p, true);
+      }
+    }
+  }
+
   /** The folder of the newest complete checkpoint, if any. */
   public Optional<Path> latest() {
     try {
-      if (!fs.exists(root)) {
-        return Optional.empty();
-      }
-      return Arrays.stream(fs.listStatus(root)).filter(FileStatus::isDirectory)
-          .map(FileStatus::getPath).filter(p -> DIR.matcher(p.getName()).matches())
-          .filter(this::complete)
-          .max(Comparator.comparingInt(Checkpoints::epochOf));
+      return folders().stream().filter(this::complete)
+          .max(Comparator.comparing(Checkpoints::position, COMPARATOR));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list checkpoints in " + root, e);
     }
+  }
+
+  private java.util.List<Path> folders() throws IOException {
+    if (!fs.exists(root)) {
+      return java.util.List.of();
+    }
+    return Arrays.stream(fs.listStatus(root)).filter(FileStatus::isDirectory)
+        .map(FileStatus::getPath).filter(p -> DIR.matcher(p.getName()).matches()).toList();
   }
 
   private boolean complete(Path dir) {
@@ -113,9 +133,16 @@ public final class Checkpoints {
     }
   }
 
-  private static int epochOf(Path dir) {
+  private static final Comparator<long[]> COMPARATOR =
+      Comparator.<long[]>comparingLong(p -> p[0]).thenComparingLong(p -> p[1]);
+
+  /** (epoch, round) of a checkpoint folder. */
+  private static long[] position(Path dir) {
     Matcher m = DIR.matcher(dir.getName());
-    return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    if (!m.matches()) {
+      return new long[] {-1, -1};
+    }
+    return new long[] {Long.parseLong(m.group(1)), m.group(2) == null ? 0 : Long.parseLong(m.group(2))};
   }
 
   /** Reads the checkpoint in {@code dir} (any Hadoop URI). */

@@ -1,9 +1,9 @@
 package org.melforge.training;
 
+import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.melforge.bottleneck.Bottleneck;
-import org.melforge.model.Family;
 import org.melforge.model.LossParts;
 import org.melforge.model.TokenizerModel;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -21,10 +21,15 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * {@code mu_mean}, {@code mu_std}, {@code logvar_mean}, {@code logvar_std},
  * {@code latent_pairwise_distance} (mean Euclidean distance between the posterior means of two
  * examples of a batch).
+ *
+ * <p>Metrics of several workers {@link #merge} into those of all their batches; the model is only
+ * needed to {@link #add} batches, so merged copies travel between executors and the driver.
  */
-public final class EpochMetrics {
+public final class EpochMetrics implements Serializable {
 
-  private final TokenizerModel model;
+  private static final long serialVersionUID = 1L;
+
+  private final transient TokenizerModel model;
   private final Map<String, double[]> sums = new LinkedHashMap<>();
   private final Map<String, long[]> codeCounts = new LinkedHashMap<>();
   private final double[] mu = new double[3];
@@ -38,7 +43,7 @@ public final class EpochMetrics {
   }
 
   /** Adds one batch, given the activations of its forward pass and the batch itself. */
-  public void add(Map<String, INDArray> activations, MultiDataSet batch) {
+  public synchronized void add(Map<String, INDArray> activations, MultiDataSet batch) {
     long b = batch.getFeatures(0).size(0);
     examples += b;
     LossParts.measure(model, activations, batch)
@@ -79,13 +84,31 @@ public final class EpochMetrics {
     }
   }
 
+  /** Adds the batches of {@code other} (e.g. another worker's) to these. */
+  public synchronized void merge(EpochMetrics other) {
+    examples += other.examples;
+    other.sums.forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v[0]);
+    other.codeCounts.forEach((k, v) -> {
+      long[] mine = codeCounts.computeIfAbsent(k, key -> new long[v.length]);
+      for (int i = 0; i < v.length; i++) {
+        mine[i] += v[i];
+      }
+    });
+    for (int i = 0; i < 3; i++) {
+      mu[i] += other.mu[i];
+      logvar[i] += other.logvar[i];
+    }
+    pairDistanceSum += other.pairDistanceSum;
+    pairs += other.pairs;
+  }
+
   /** Examples seen. */
   public long examples() {
     return examples;
   }
 
   /** The epoch's metrics by name (see the class comment). */
-  public Map<String, Double> summary() {
+  public synchronized Map<String, Double> summary() {
     Map<String, Double> out = new LinkedHashMap<>();
     sums.forEach((k, v) -> out.put(k, examples == 0 ? Double.NaN : v[0] / examples));
     codeCounts.forEach((name, counts) -> {
@@ -94,7 +117,7 @@ public final class EpochMetrics {
       out.put(name + "_usage", usage.usedFraction());
       out.put(name + "_dead", (double) usage.dead());
     });
-    if (model.spec().family() == Family.TIMBRE_VAE && mu[0] > 0) {
+    if (mu[0] > 0) {
       out.put("mu_mean", mu[1] / mu[0]);
       out.put("mu_std", std(mu));
       out.put("logvar_mean", logvar[1] / logvar[0]);

@@ -12,6 +12,7 @@ import org.melforge.config.Cli;
 import org.melforge.config.ConfigLoader;
 import org.melforge.config.ConfigValidationException;
 import org.melforge.model.ModelSpec;
+import org.melforge.sharing.SharingOptions;
 import org.melforge.spark.SparkRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +45,7 @@ public final class TrainCli {
       "  train run     [--preset NAME] [--conf FILE] [--table PATH] [--output PATH] [--epochs N]",
       "                [--resume] [key=value]...",
       "  train presets (lists the bundled presets)",
-      "  train keys    (lists every model and train key with its default and meaning)");
+      "  train keys    (lists every model, train and sharing key with its default and meaning)");
 
   private TrainCli() {}
 
@@ -58,7 +59,8 @@ public final class TrainCli {
     return Cli.run("train", USAGE_TEXT, args, OPTIONS, Set.of("--resume"), Map.of(
         "run", TrainCli::train,
         "presets", a -> presets(),
-        "keys", a -> Cli.printKeys(List.of(ModelSpec.SCHEMA, TrainOptions.SCHEMA))), LOG);
+        "keys", a -> Cli.printKeys(List.of(ModelSpec.SCHEMA, TrainOptions.SCHEMA,
+            SharingOptions.SCHEMA))), LOG);
   }
 
   /** The configuration a {@code run} with these arguments uses. */
@@ -79,11 +81,12 @@ public final class TrainCli {
     List<String> problems = new ArrayList<>();
     ModelSpec spec = validated(problems, () -> ModelSpec.from(config));
     TrainOptions options = validated(problems, () -> TrainOptions.from(config));
+    SharingOptions sharing = validated(problems, () -> SharingOptions.from(config));
     if (!problems.isEmpty()) {
       throw new ConfigValidationException(problems);
     }
     SparkSession spark = SparkRuntime.session("melforge-train", SparkRuntime.settings(config));
-    TrainResult result = new TrainJob(spark, spec, options).execute();
+    TrainResult result = new TrainJob(spark, spec, options, sharing).execute();
     System.out.printf("trained %s: epochs %d..%d, %d steps, checkpoint %s%n", spec.preset(),
         result.startEpoch() + 1, result.epochs(), result.globalStep(), result.lastCheckpoint());
     return OK;

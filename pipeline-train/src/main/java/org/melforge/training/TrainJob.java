@@ -11,28 +11,27 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.melforge.data.FeatureTable;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
+import org.melforge.sharing.SharedTrainer;
+import org.melforge.sharing.SharingOptions;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Single-JVM training of one model on a features table: N epochs over the train split (reshuffled
- * every epoch), an evaluation of the valid split after each, a checkpoint and a metrics-history row
- * per epoch, and resumption from the newest complete checkpoint. Rows stream from Parquet through
- * the driver ({@link FeatureTable#localBatches}); nothing is held in memory beyond a batch.
+ * Training of one model on a features table: N epochs over the train split (reshuffled every
+ * epoch), an evaluation of the valid split after each, a checkpoint and a metrics-history row per
+ * epoch (and mid-epoch checkpoints every few minutes), and resumption from the newest complete
+ * checkpoint. {@code sharing.mode} chooses where the steps run: on Spark executors with gradient
+ * sharing or parameter averaging ({@link SharedTrainer}), or in this JVM ({@link LocalRounds}).
+ * Either way an epoch is cut into rounds of {@code sharing.sync-interval} steps per worker.
  */
 public final class TrainJob {
 
@@ -42,11 +41,13 @@ public final class TrainJob {
   private final SparkSession spark;
   private final ModelSpec spec;
   private final TrainOptions options;
+  private final SharingOptions sharing;
 
-  public TrainJob(SparkSession spark, ModelSpec spec, TrainOptions options) {
+  public TrainJob(SparkSession spark, ModelSpec spec, TrainOptions options, SharingOptions sharing) {
     this.spark = java.util.Objects.requireNonNull(spark, "spark");
     this.spec = java.util.Objects.requireNonNull(spec, "spec");
     this.options = java.util.Objects.requireNonNull(options, "options");
+    this.sharing = java.util.Objects.requireNonNull(sharing, "sharing");
   }
 
   /** Trains, checkpointing after every epoch; returns what was done. */
@@ -59,94 +60,117 @@ public final class TrainJob {
     Optional<Checkpoints.Restored> restored = options.resume()
         ? checkpoints.latest().map(dir -> Checkpoints.read(dir, hadoop)) : Optional.empty();
     restored.ifPresent(r -> checkResumable(r, table));
+    int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
     TokenizerModel model = restored.map(r -> TokenizerModel.wrap(spec, r.graph()))
         .orElseGet(() -> TokenizerModel.create(spec, options.learningRate(), options.seed()));
-    int start = restored.map(r -> r.info().epoch()).orElse(0);
+    double workerRate = SharingOptions.SHARED.equals(sharing.mode())
+        ? sharing.workerLearningRate(options.learningRate(), workers) : options.learningRate();
+    model.graph().setLearningRate(workerRate);
+    int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
+    int startRound = restored.map(r -> startRound(r, workers)).orElse(0);
     if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {
       CodebookInitializer.kmeans(model, firstBatches(table), options.seed());
     }
-    LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), {}", spec.preset(),
+    LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), mode {} with {} worker(s)"
+            + " of batch {} (Adam rate {} per worker), {}", spec.preset(),
         model.graph().numParams(), table.path(), table.nMels(), table.nFrames(),
-        table.splitCounts(), restored.map(r -> "resuming after epoch " + start + " from " + r.dir())
-            .orElse("fresh start"));
+        table.splitCounts(), sharing.mode(), workers, options.batchSize(), workerRate,
+        restored.map(r -> "resuming after epoch " + startEpoch + " round " + startRound + " from "
+            + r.dir()).orElse("fresh start"));
     MetricsHistory history = MetricsHistory.open(fileSystem(checkpoints, hadoop),
-        checkpoints.root(), start);
-    TrainResult result = new TrainResult(checkpoints.root().toString(), start, start,
+        checkpoints.root(), startEpoch);
+    TrainResult result = new TrainResult(checkpoints.root().toString(), startEpoch, startEpoch,
         model.iterations(), restored.map(r -> r.dir().toString()).orElse(null), Map.of(), Map.of());
-    Instant runStart = Instant.now();
-    for (int epoch = start + 1; epoch <= options.epochs(); epoch++) {
-      result = epoch(model, table, checkpoints, history, epoch, start, runStart);
+    Run run = new Run(model, table, checkpoints, history, workers, startEpoch, Instant.now());
+    try (SharedTrainer trainer = sharing.distributed() ? new SharedTrainer(spark.sparkContext(),
+        model, sharing, workers, options.batchSize(), workerRate, options.seed()) : null) {
+      for (int epoch = startEpoch + 1; epoch <= options.epochs(); epoch++) {
+        result = epoch(run, trainer, epoch, epoch == startEpoch + 1 ? startRound : 0);
+      }
     }
     return result;
   }
 
-  private TrainResult epoch(TokenizerModel model, FeatureTable table, Checkpoints checkpoints,
-      MetricsHistory history, int epoch, int start, Instant runStart) {
+  /** What every epoch of a run needs. */
+  private record Run(TokenizerModel model, FeatureTable table, Checkpoints checkpoints,
+      MetricsHistory history, int workers, int startEpoch, Instant start) {}
+
+  private TrainResult epoch(Run run, SharedTrainer trainer, int epoch, int firstRound) {
+    TokenizerModel model = run.model();
     Instant t0 = Instant.now();
-    EpochMetrics train = trainEpoch(model, table, epoch);
+    EpochMetrics train = new EpochMetrics(model);
+    long shuffleSeed = shuffleSeed(options.seed() * 31 + epoch);
+    try (EpochRounds rounds = trainer != null
+        ? trainer.epoch(run.table(), options.trainSplit(), shuffleSeed, options.maxBatchesPerEpoch())
+        : new LocalRounds(model, run.table(), options.trainSplit(), options.batchSize(), shuffleSeed,
+            options.maxBatchesPerEpoch(), sharing.syncInterval(), options.seed())) {
+      Instant lastReport = t0;
+      Instant lastCheckpoint = t0;
+      for (int r = firstRound; r < rounds.rounds(); r++) {
+        train.merge(rounds.train(r, model.iterations()).metrics());
+        if (seconds(lastReport) >= options.progressIntervalSeconds()) {
+          lastReport = Instant.now();
+          progress(epoch, r + 1 - firstRound, rounds.rounds() - firstRound, train, t0);
+        }
+        if (options.checkpointIntervalMinutes() > 0 && r + 1 < rounds.rounds()
+            && seconds(lastCheckpoint) >= options.checkpointIntervalMinutes() * 60) {
+          lastCheckpoint = Instant.now();
+          Path dir = run.checkpoints().write(model.graph(),
+              info(run, epoch - 1, r + 1, train.summary(), Map.of()));
+          LOG.info("train[{}] epoch {}: mid-epoch checkpoint {}", spec.preset(), epoch, dir);
+        }
+      }
+    }
     double trainSeconds = seconds(t0);
-    EpochMetrics valid = evaluate(model, table);
+    EpochMetrics valid = Evaluation.of(run.table(), options.validSplit(), model,
+        options.batchSize(), model.iterations());
     Map<String, Double> trainSummary = train.summary();
     Map<String, Double> validSummary = valid.summary();
     double throughput = train.examples() / Math.max(trainSeconds, 1e-9);
-    history.append(epoch, model.iterations(), throughput, seconds(t0), trainSummary, validSummary);
-    ComputationGraph graph = model.graph();
-    graph.getConfiguration().setEpochCount(epoch);
-    Path dir = checkpoints.write(graph, info(model, table, epoch, trainSummary, validSummary));
-    double perEpoch = seconds(runStart) / (epoch - start);
+    run.history().append(epoch, model.iterations(), throughput, seconds(t0), trainSummary,
+        validSummary);
+    model.graph().getConfiguration().setEpochCount(epoch);
+    Path dir = run.checkpoints().write(model.graph(), info(run, epoch, 0, trainSummary, validSummary));
+    double perEpoch = seconds(run.start()) / (epoch - run.startEpoch());
     LOG.info("train[{}] epoch {}/{}: train total {} recon {} | valid total {} recon {} | {} samples/s"
             + " | {} (ETA {}) | {}", spec.preset(), epoch, options.epochs(),
         fmt(trainSummary.get("total")), fmt(trainSummary.get("recon")),
         fmt(validSummary.get("total")), fmt(validSummary.get("recon")), fmt(throughput),
         duration(seconds(t0)), duration(perEpoch * (options.epochs() - epoch)), dir);
-    return new TrainResult(checkpoints.root().toString(), start, epoch, model.iterations(),
-        dir.toString(), trainSummary, validSummary);
+    return new TrainResult(run.checkpoints().root().toString(), run.startEpoch(), epoch,
+        model.iterations(), dir.toString(), trainSummary, validSummary);
   }
 
-  private EpochMetrics trainEpoch(TokenizerModel model, FeatureTable table, int epoch) {
-    EpochMetrics metrics = new EpochMetrics(model);
-    BatchMetricsListener listener = new BatchMetricsListener(metrics);
-    ComputationGraph graph = model.graph();
-    graph.setListeners(listener);
-    long planned = plannedSteps(table);
-    Iterator<INDArray> batches = table.localBatches(options.trainSplit(), options.batchSize(),
-        shuffleSeed(options.seed() * 31 + epoch), false);
-    Instant t0 = Instant.now();
-    Instant lastReport = t0;
-    long steps = 0;
-    while (batches.hasNext() && (options.maxBatchesPerEpoch() == 0
-        || steps < options.maxBatchesPerEpoch())) {
-      long step = model.iterations();
-      listener.batch = model.batch(batches.next(), step, new Random(options.seed() * 1_000_003L + step));
-      graph.fit(listener.batch);
-      steps++;
-      if (seconds(lastReport) >= options.progressIntervalSeconds()) {
-        lastReport = Instant.now();
-        double perStep = seconds(t0) / steps;
-        LOG.info("train[{}] epoch {}/{}: {}/{} steps ({}%), {} samples/s, epoch ETA {}",
-            spec.preset(), epoch, options.epochs(), steps, planned, 100 * steps / planned,
-            fmt(metrics.examples() / seconds(t0)), duration(perStep * (planned - steps)));
-      }
+  private void progress(int epoch, int done, int planned, EpochMetrics train, Instant t0) {
+    double perRound = seconds(t0) / done;
+    LOG.info("train[{}] epoch {}/{}: round {}/{} ({}%), train total {}, {} samples/s, epoch ETA {}",
+        spec.preset(), epoch, options.epochs(), done, planned, 100 * done / planned,
+        fmt(train.summary().get("total")), fmt(train.examples() / seconds(t0)),
+        duration(perRound * (planned - done)));
+  }
+
+  /**
+   * The round a resumed run starts its first epoch at: the checkpoint's, unless the epoch would be
+   * cut into other rounds now (other workers, batch size, interval or step cap), then 0.
+   */
+  private int startRound(Checkpoints.Restored restored, int workers) {
+    CheckpointInfo info = restored.info();
+    if (info.round() == 0) {
+      return 0;
     }
-    graph.setListeners();
-    return metrics;
-  }
-
-  private long plannedSteps(FeatureTable table) {
-    long all = (table.count(options.trainSplit()) + options.batchSize() - 1) / options.batchSize();
-    return Math.max(1, options.maxBatchesPerEpoch() == 0 ? all
-        : Math.min(all, options.maxBatchesPerEpoch()));
-  }
-
-  private EpochMetrics evaluate(TokenizerModel model, FeatureTable table) {
-    EpochMetrics metrics = new EpochMetrics(model);
-    Iterator<INDArray> batches = table.localBatches(options.validSplit(), options.batchSize(),
-        FeatureTable.ID_ORDER, false);
-    while (batches.hasNext()) {
-      MultiDataSet batch = model.evaluationBatch(batches.next(), model.iterations());
-      metrics.add(model.activations(batch), batch);
+    boolean sameRounds = info.workers() == workers && info.sharing() != null
+        && info.sharing().syncInterval() == sharing.syncInterval()
+        && info.sharing().mode().equals(sharing.mode())
+        && info.train().batchSize() == options.batchSize()
+        && info.train().maxBatchesPerEpoch() == options.maxBatchesPerEpoch();
+    if (!sameRounds) {
+      LOG.warn("checkpoint {} was written {} rounds into epoch {} by a run cutting epochs"
+              + " differently (workers, mode, sync interval, batch size or step cap changed):"
+              + " epoch {} starts over", restored.dir(), info.round(), info.epoch() + 1,
+          info.epoch() + 1);
+      return 0;
     }
-    return metrics;
+    return info.round();
   }
 
   private List<INDArray> firstBatches(FeatureTable table) {
@@ -188,11 +212,11 @@ public final class TrainJob {
     }
   }
 
-  private CheckpointInfo info(TokenizerModel model, FeatureTable table, int epoch,
-      Map<String, Double> train, Map<String, Double> valid) {
-    return new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, spec, options, epoch,
-        model.iterations(), table.identity(), table.statsPath(), statsJson(table),
-        BuildInfo.versions(),
+  private CheckpointInfo info(Run run, int epoch, int round, Map<String, Double> train,
+      Map<String, Double> valid) {
+    return new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, spec, options, epoch, round,
+        run.model().iterations(), run.workers(), sharing, run.table().identity(),
+        run.table().statsPath(), statsJson(run.table()), BuildInfo.versions(),
         BuildInfo.gitCommit(), Instant.now().toString(), train, valid);
   }
 
@@ -224,20 +248,5 @@ public final class TrainJob {
     long s = Math.round(seconds);
     return s >= 3600 ? String.format("%dh%02dm", s / 3600, s % 3600 / 60)
         : s >= 60 ? String.format("%dm%02ds", s / 60, s % 60) : s + "s";
-  }
-
-  /** Feeds each training step's forward-pass activations to the epoch's metrics. */
-  private static final class BatchMetricsListener extends BaseTrainingListener {
-    private final EpochMetrics metrics;
-    private MultiDataSet batch;
-
-    BatchMetricsListener(EpochMetrics metrics) {
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void onForwardPass(Model model, Map<String, INDArray> activations) {
-      metrics.add(activations, batch);
-    }
   }
 }

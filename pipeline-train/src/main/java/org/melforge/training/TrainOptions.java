@@ -20,10 +20,12 @@ import org.melforge.config.Setting;
  * @param maxBatchesPerEpoch cap on training steps per epoch (0: the whole split)
  * @param resume continue from the newest complete checkpoint in {@code output}
  * @param progressIntervalSeconds seconds between progress lines within an epoch
+ * @param checkpointIntervalMinutes minutes between checkpoints within an epoch (0: only at epoch
+ *     ends); checked between rounds
  */
 public record TrainOptions(String table, String output, int epochs, int batchSize,
     double learningRate, long seed, String trainSplit, String validSplit, int maxBatchesPerEpoch,
-    boolean resume, int progressIntervalSeconds) {
+    boolean resume, int progressIntervalSeconds, double checkpointIntervalMinutes) {
 
   /** The documented keys of the {@code train} section. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("train", List.of(
@@ -37,7 +39,9 @@ public record TrainOptions(String table, String output, int epochs, int batchSiz
       Setting.string("valid-split", "split evaluated after each epoch"),
       Setting.integer("max-batches-per-epoch", 0, Integer.MAX_VALUE, "cap on steps per epoch (0: all)"),
       Setting.bool("resume", "continue from the newest complete checkpoint"),
-      Setting.integer("progress-interval-seconds", 1, 86400, "seconds between progress lines")),
+      Setting.integer("progress-interval-seconds", 1, 86400, "seconds between progress lines"),
+      Setting.number("checkpoint-interval-minutes", 0, 1e6,
+          "minutes between mid-epoch checkpoints (0: epoch ends only)")),
       Set.of());
 
   /** Reads and validates the {@code train} section of {@code root}. */
@@ -47,6 +51,7 @@ public record TrainOptions(String table, String output, int epochs, int batchSiz
     return new TrainOptions(t.getString("table"), t.getString("output"), t.getInt("epochs"),
         t.getInt("batch-size"), t.getDouble("learning-rate"), t.getLong("seed"),
         t.getString("train-split"), t.getString("valid-split"), t.getInt("max-batches-per-epoch"),
-        t.getBoolean("resume"), t.getInt("progress-interval-seconds"));
+        t.getBoolean("resume"), t.getInt("progress-interval-seconds"),
+        t.getDouble("checkpoint-interval-minutes"));
   }
 }

@@ -29,13 +29,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.melforge.bottleneck.Codebooks;
 import org.melforge.bottleneck.KMeans;
 import org.melforge.bottleneck.VectorQuantizer;
-import org.melforge.config.ConfigLoader;
 import org.melforge.data.FeatureTable;
-import org.melforge.features.FeaturesJob;
-import org.melforge.features.FeaturesOptions;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TinyPresets;
 import org.melforge.model.TokenizerModel;
+import org.melforge.sharing.SharingOptions;
 import org.melforge.spark.TestSpark;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,8 +51,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class TrainJobTest {
 
-  private static final Path SAMPLES =
-      Path.of("../pipeline-features/sample-data").toAbsolutePath().normalize();
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String VQ = "vqvae-128x320-tiny";
   private static final int STEPS_PER_EPOCH = 2;
@@ -73,26 +69,24 @@ class TrainJobTest {
   static void writeTables() {
     spark = TestSpark.get();
     hadoop = spark.sparkContext().hadoopConfiguration();
-    new FeaturesJob(spark, FeaturesOptions.from(ConfigLoader.load(null, List.of(
-        "features.inputs=[{path=\"" + SAMPLES.resolve("nsynth-mini") + "\"}, {path=\""
-            + SAMPLES.resolve("librispeech-mini/LibriSpeech") + "\", split=hash}]",
-        "features.output=\"" + tmp.resolve("features") + "\"")))).execute();
-    speech = tmp.resolve("features/speech").toString();
-    nsynth = tmp.resolve("features/nsynth").toString();
+    SampleTables tables = SampleTables.write(spark, tmp.resolve("features"));
+    speech = tables.speech();
+    nsynth = tables.nsynth();
   }
 
   /** The configuration of a tiny run: preset, table, output, batch 4, two steps per epoch. */
   private static Config config(String preset, String table, Path output, String... overrides) {
     List<String> all = new ArrayList<>(List.of("train.table=\"" + table + "\"",
         "train.output=\"" + output + "\"", "train.batch-size=4",
-        "train.max-batches-per-epoch=" + STEPS_PER_EPOCH, "train.seed=7"));
+        "train.max-batches-per-epoch=" + STEPS_PER_EPOCH, "train.seed=7", "sharing.mode=single"));
     all.addAll(List.of(overrides));
     return TinyPresets.config(preset, all.toArray(String[]::new));
   }
 
   private static TrainResult train(String preset, String table, Path output, String... overrides) {
     Config c = config(preset, table, output, overrides);
-    return new TrainJob(spark, ModelSpec.from(c), TrainOptions.from(c)).execute();
+    return new TrainJob(spark, ModelSpec.from(c), TrainOptions.from(c), SharingOptions.from(c))
+        .execute();
   }
 
   /** A two-epoch vqvae-128x320-tiny run on the speech table, done once; tests copy it to change it. */
@@ -154,7 +148,10 @@ class TrainJobTest {
       Path dir = out.resolve(String.format("epoch-%04d", epoch));
       assertTrue(Files.size(dir.resolve(Checkpoints.MODEL)) > 0, dir + " has model.zip");
       JsonNode info = JSON.readTree(dir.resolve(Checkpoints.INFO).toFile());
-      assertEquals(1, info.get("format_version").asInt());
+      assertEquals(2, info.get("format_version").asInt());
+      assertEquals(0, info.get("round").asInt(), "an epoch's end");
+      assertEquals(1, info.get("workers").asInt());
+      assertEquals("single", info.at("/sharing/mode").asText());
       assertEquals(VQ, info.at("/model/preset").asText());
       assertEquals("vqvae", info.at("/model/family").asText());
       assertEquals(16, info.at("/model/num_embeddings").asInt());

@@ -1,0 +1,135 @@
+package org.melforge.sharing;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.melforge.data.FeatureTable;
+import org.melforge.data.TensorBatches;
+import org.melforge.model.ModelSpec;
+import org.melforge.model.TokenizerModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * One epoch of the train split, spread over the W workers: the split's rows are read once, hashed
+ * into W partitions by the epoch's shuffle seed (a new order every epoch) and cached on the
+ * executors; round {@code r} is the {@code r}-th run of {@code syncInterval} batches of every
+ * partition, turned into {@link MultiDataSet}s on the executors. Batch {@code k} of a round is
+ * global step {@code firstStep + k} on every worker: W batches of B make one step of W*B examples.
+ */
+final class EpochShards implements AutoCloseable {
+
+  private final JavaRDD<Row> rows;
+  private final long[] batchesPerPartition;
+  private final int batchSize;
+  private final int syncInterval;
+
+  private EpochShards(JavaRDD<Row> rows, long[] batchesPerPartition, int batchSize,
+      int syncInterval) {
+    this.rows = rows;
+    this.batchesPerPartition = batchesPerPartition;
+    this.batchSize = batchSize;
+    this.syncInterval = syncInterval;
+  }
+
+  /**
+   * Reads and caches the epoch's rows of {@code split}.
+   *
+   * @param maxSteps cap on batches per partition (0: none)
+   */
+  static EpochShards of(FeatureTable table, String split, int workers, long shuffleSeed,
+      int batchSize, int syncInterval, int maxSteps) {
+    JavaRDD<Row> rows = table.shuffled(split, workers, shuffleSeed)
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Long> counts = rows.mapPartitions(it -> {
+      long n = 0;
+      for (; it.hasNext(); it.next()) {
+        n++;
+      }
+      return List.of(n).iterator();
+    }).collect();
+    long[] batches = new long[counts.size()];
+    for (int p = 0; p < batches.length; p++) {
+      batches[p] = (counts.get(p) + batchSize - 1) / batchSize;
+      if (maxSteps > 0) {
+        batches[p] = Math.min(batches[p], maxSteps);
+      }
+    }
+    return new EpochShards(rows, batches, batchSize, syncInterval);
+  }
+
+  /** Rounds in the epoch. */
+  int rounds() {
+    long most = 0;
+    for (long b : batchesPerPartition) {
+      most = Math.max(most, b);
+    }
+    return (int) ((most + syncInterval - 1) / syncInterval);
+  }
+
+  /** Global steps of round {@code r}: the batches of its largest partition. */
+  int steps(int r) {
+    long most = 0;
+    for (long b : batchesPerPartition) {
+      most = Math.max(most, inRound(b, r));
+    }
+    return (int) most;
+  }
+
+  /** Batches of round {@code r}, all partitions. */
+  long batches(int r) {
+    long sum = 0;
+    for (long b : batchesPerPartition) {
+      sum += inRound(b, r);
+    }
+    return sum;
+  }
+
+  private long inRound(long batches, int r) {
+    return Math.max(0, Math.min(syncInterval, batches - (long) r * syncInterval));
+  }
+
+  /** Round {@code r}'s batches, built on the executors; step of its first batch {@code firstStep}. */
+  JavaRDD<MultiDataSet> round(int r, long firstStep, Batcher batcher) {
+    long[] limits = batchesPerPartition.clone();
+    int interval = syncInterval;
+    long skip = (long) r * interval * batchSize;
+    return rows.mapPartitionsWithIndex((p, it) -> {
+      for (long i = 0; i < skip && it.hasNext(); i++) {
+        it.next();
+      }
+      long take = Math.max(0, Math.min(interval, limits[p] - (long) r * interval));
+      return batcher.batches(it, take, firstStep, p);
+    }, true);
+  }
+
+  @Override
+  public void close() {
+    rows.unpersist(false);
+  }
+
+  /**
+   * Builds a worker's training batches on an executor: inputs and labels as in one JVM
+   * ({@link TokenizerModel#batch}), with the VAE's beta at the batch's global step and its noise
+   * seeded by seed, step and partition.
+   */
+  record Batcher(ModelSpec spec, TensorBatches tensors, long seed) implements Serializable {
+
+    Iterator<MultiDataSet> batches(Iterator<Row> rows, long take, long firstStep, int partition) {
+      TokenizerModel layout = TokenizerModel.layout(spec);
+      Iterator<INDArray> xs = tensors.iterator(rows);
+      List<MultiDataSet> out = new ArrayList<>();
+      for (long k = 0; k < take && xs.hasNext(); k++) {
+        long step = firstStep + k;
+        out.add(layout.batch(xs.next(), step,
+            new Random(seed * 1_000_003L + step * 7_919L + partition)));
+      }
+      return out.iterator();
+    }
+  }
+}

@@ -1,0 +1,327 @@
+package org.melforge.sharing;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.NoOpResidualPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.TargetSparsityThresholdAlgorithm;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.melforge.bottleneck.CodeStatistics;
+import org.melforge.bottleneck.VectorQuantizerLayer;
+import org.melforge.data.FeatureTable;
+import org.melforge.model.ModelSpec;
+import org.melforge.model.TokenizerModel;
+import org.melforge.training.EpochMetrics;
+import org.melforge.training.EpochRounds;
+import org.nd4j.common.base.Preconditions;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
+import org.nd4j.parameterserver.distributed.v2.transport.impl.StaticPortSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains the driver's model on Spark executors, one round at a time, with DL4J's
+ * {@link SharedTrainingMaster} (gradient sharing: every worker applies the threshold-encoded
+ * updates of all workers) or {@link ParameterAveragingTrainingMaster}. After each round it
+ * synchronises what gradients do not carry ({@link WorkerRun}): the executors' statistics are
+ * collected, the driver applies one merged EMA update (with dead-code revival) to its own model,
+ * installs the resulting quantizer state in every replica and checks that every replica now holds
+ * exactly the driver's state.
+ */
+public final class SharedTrainer implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharedTrainer.class);
+  private static final int FIT_RESIDUAL_CLIP_FREQUENCY = 5;
+
+  private final SparkContext sc;
+  private final TokenizerModel model;
+  private final SparkComputationGraph spark;
+  private final String runId = UUID.randomUUID().toString();
+  private final ModelSpec spec;
+  private final int workers;
+  private final int batchSize;
+  private final int syncInterval;
+  private final long seed;
+  private long revived;
+  private Map<String, String> installed = Map.of();
+  private int replicasLastRound;
+
+  /**
+   * Sets up training of {@code model} by {@code workers} workers of batch {@code batchSize} and
+   * activates the run on every executor.
+   */
+  public SharedTrainer(SparkContext sc, TokenizerModel model, SharingOptions options,
+      int workers, int batchSize, double workerLearningRate, long seed) {
+    Preconditions.checkArgument(options.distributed(), "sharing.mode %s is not distributed",
+        options.mode());
+    this.sc = sc;
+    this.model = model;
+    this.spec = model.spec();
+    this.workers = workers;
+    this.batchSize = batchSize;
+    this.syncInterval = options.syncInterval();
+    this.seed = seed;
+    TrainingMaster<?, ?> master = SharingOptions.AVERAGING.equals(options.mode())
+        ? averaging(options, workers, batchSize, seed)
+        : sharing(options, workers, batchSize, workerLearningRate, seed, sc.isLocal());
+    this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
+    install();
+  }
+
+  private static TrainingMaster<?, ?> sharing(SharingOptions o, int workers, int batchSize,
+      double workerLearningRate, long seed, boolean local) {
+    String mask = o.networkMask().isEmpty() && local ? "127.0.0.0/8" : o.networkMask();
+    String controller = o.controllerAddress().isEmpty() && local ? "127.0.0.1"
+        : o.controllerAddress();
+    VoidConfiguration voidConf = VoidConfiguration.builder()
+        .portSupplier(new StaticPortSupplier(o.port()))
+        .networkMask(mask.isEmpty() ? null : mask)
+        .controllerAddress(controller.isEmpty() ? null : controller)
+        .build();
+    return new SharedTrainingMaster.Builder(voidConf, workers,
+        threshold(o, o.threshold() * workerLearningRate), batchSize)
+        .batchSizePerWorker(batchSize)
+        .workersPerNode(workersPerNode(o, workers, local))
+        .residualPostProcessor(residual(o))
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .repartitioner(new NoOpRepartitioner())
+        .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+        .workerPrefetchNumBatches(2)
+        .rngSeed(seed)
+        .build();
+  }
+
+  private static TrainingMaster<?, ?> averaging(SharingOptions o, int workers, int batchSize,
+      long seed) {
+    return new ParameterAveragingTrainingMaster.Builder(workers, batchSize)
+        .batchSizePerWorker(batchSize)
+        .averagingFrequency(o.syncInterval())
+        .repartionData(Repartition.Never)
+        .rddTrainingApproach(RDDTrainingApproach.Direct)
+        .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+        .workerPrefetchNumBatches(2)
+        .saveUpdater(true)
+        .rngSeed(seed)
+        .build();
+  }
+
+  /**
+   * Workers W of a run: {@code sharing.workers} if set; else in local mode the master's threads
+   * ({@code local[N]}: N) and on a cluster the registered executors times workers-per-node.
+   */
+  public static int workers(SparkContext sc, SharingOptions o) {
+    if (o.workers() > 0) {
+      return o.workers();
+    }
+    if (sc.isLocal()) {
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("local\\[(\\d+|\\*)")
+          .matcher(sc.master());
+      return !m.lookingAt() ? 1 : m.group(1).equals("*")
+          ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(m.group(1));
+    }
+    return ExecutorJobs.executors(sc).size() * Math.max(1, o.workersPerNode());
+  }
+
+  /** Training threads per executor: as configured, else all workers in local mode, 1 otherwise. */
+  static int workersPerNode(SharingOptions o, int workers, boolean local) {
+    return o.workersPerNode() > 0 ? o.workersPerNode() : local ? workers : 1;
+  }
+
+  static ThresholdAlgorithm threshold(SharingOptions o, double value) {
+    return switch (o.thresholdAlgorithm()) {
+      case "fixed" -> new FixedThresholdAlgorithm(value);
+      case "adaptive" -> new AdaptiveThresholdAlgorithm(value);
+      case "target-sparsity" -> new TargetSparsityThresholdAlgorithm(value,
+          TargetSparsityThresholdAlgorithm.DEFAULT_SPARSITY_TARGET,
+          TargetSparsityThresholdAlgorithm.DEFAULT_DECAY_RATE);
+      default -> throw new IllegalArgumentException("unknown sharing.threshold-algorithm "
+          + o.thresholdAlgorithm());
+    };
+  }
+
+  private static ResidualPostProcessor residual(SharingOptions o) {
+    return o.residualClip() > 0
+        ? new ResidualClippingPostProcessor(o.residualClip(), FIT_RESIDUAL_CLIP_FREQUENCY)
+        : new NoOpResidualPostProcessor();
+  }
+
+  /**
+   * One epoch over {@code split} of {@code table}, its rows shuffled by {@code shuffleSeed} into
+   * one partition per worker, at most {@code maxSteps} steps (0: all).
+   */
+  public EpochRounds epoch(FeatureTable table, String split, long shuffleSeed, int maxSteps) {
+    EpochShards shards = EpochShards.of(table, split, workers, shuffleSeed, batchSize,
+        syncInterval, maxSteps);
+    EpochShards.Batcher batcher = new EpochShards.Batcher(spec, table.batches(batchSize, false), seed);
+    return new EpochRounds() {
+      @Override
+      public int rounds() {
+        return shards.rounds();
+      }
+
+      @Override
+      public Round train(int round, long firstStep) {
+        int steps = shards.steps(round);
+        Fitted done = fit(shards.round(round, firstStep, batcher), steps, firstStep + steps);
+        long expected = shards.batches(round);
+        if (done.batches() != expected) {
+          LOG.warn("round {}: workers reported {} batches trained, {} were given", round,
+              done.batches(), expected);
+        }
+        model.graph().getConfiguration().setIterationCount((int) (firstStep + steps));
+        return new Round(done.metrics(), steps, done.revivedCodes());
+      }
+
+      @Override
+      public void close() {
+        shards.close();
+      }
+    };
+  }
+
+  private record Fitted(EpochMetrics metrics, long batches, long revivedCodes) {}
+
+  /**
+   * Trains one round on {@code data} ({@code steps} global steps, ending at global step
+   * {@code endStep}), then synchronises the quantizer state; returns the round's training metrics.
+   */
+  private Fitted fit(JavaRDD<MultiDataSet> data, int steps, long endStep) {
+    try {
+      spark.fitMultiDataSet(data);
+    } finally {
+      data.unpersist(false);
+    }
+    Map<String, RoundReport> reports = ExecutorJobs.onEach(sc,
+        () -> WorkerRun.current().map(WorkerRun::harvest).orElse(null));
+    EpochMetrics metrics = new EpochMetrics(model);
+    long batches = 0;
+    Map<String, CodeStatistics> merged = new LinkedHashMap<>();
+    List<String> disagreeing = new ArrayList<>();
+    Map<String, Integer> replicas = new LinkedHashMap<>();
+    for (RoundReport r : reports.values()) {
+      if (r == null) {
+        continue;
+      }
+      metrics.merge(r.metrics());
+      batches += r.batches();
+      r.codeStatistics().forEach((layer, s) -> merged.merge(layer, s, CodeStatistics::merge));
+      r.trainedWith().forEach((layer, prints) -> {
+        replicas.merge(layer, prints.size(), Integer::sum);
+        prints.stream().filter(p -> !p.equals(installed.get(layer)))
+            .forEach(p -> disagreeing.add(r.executorId() + "/" + layer));
+      });
+    }
+    if (!disagreeing.isEmpty()) {
+      throw new IllegalStateException("quantizer replicas " + disagreeing + " trained with another"
+          + " state than the driver installed");
+    }
+    replicasLastRound = replicas.values().stream().mapToInt(Integer::intValue).min().orElse(0);
+    long roundRevived = applyEma(merged, steps, endStep);
+    install();
+    return new Fitted(metrics, batches, roundRevived);
+  }
+
+  private long applyEma(Map<String, CodeStatistics> merged, int steps, long endStep) {
+    long roundRevived = 0;
+    for (Layer layer : model.graph().getLayers()) {
+      if (layer instanceof VectorQuantizerLayer q && QuantizerState.isEma(q)) {
+        CodeStatistics stats = merged.get(q.conf().getLayer().getLayerName());
+        if (stats != null && steps > 0) {
+          q.applyStatistics(stats, steps, endStep);
+          roundRevived += q.lastRevived();
+        }
+      }
+    }
+    revived += roundRevived;
+    return roundRevived;
+  }
+
+  /** Installs the driver's quantizer state on every executor and checks every replica has it. */
+  private void install() {
+    QuantizerState state = QuantizerState.of(model.graph());
+    String id = runId;
+    ModelSpec s = spec;
+    Map<String, Map<String, List<String>>> replicas = ExecutorJobs.onEach(sc,
+        () -> new LinkedHashMap<>(WorkerRun.activate(id, s).install(state)));
+    Map<String, String> expected = state.fingerprints();
+    installed = expected;
+    List<String> disagreeing = new ArrayList<>();
+    replicas.forEach((executor, layers) -> layers.forEach((layer, prints) -> {
+      for (String p : prints) {
+        if (!p.equals(expected.get(layer))) {
+          disagreeing.add(executor + "/" + layer);
+        }
+      }
+    }));
+    if (!disagreeing.isEmpty()) {
+      throw new IllegalStateException("quantizer replicas " + disagreeing
+          + " do not hold the driver's state after installing it");
+    }
+  }
+
+  /**
+   * The quantizer fingerprints of every live replica, by executor and layer, and the driver's
+   * under the key {@code "model"} (for checks and tests).
+   */
+  public Map<String, Map<String, List<String>>> fingerprints() {
+    Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
+    Map<String, List<String>> driver = new LinkedHashMap<>();
+    QuantizerState.of(model.graph()).fingerprints().forEach((k, v) -> driver.put(k, List.of(v)));
+    out.put("model", driver);
+    out.putAll(ExecutorJobs.onEach(sc, () -> new LinkedHashMap<>(
+        WorkerRun.current().map(WorkerRun::fingerprints).orElse(Map.of()))));
+    return out;
+  }
+
+  /**
+   * Replicas (per quantizer, summed over executors) that trained in the last round, every one of
+   * them with exactly the state the driver had installed.
+   */
+  public int replicasLastRound() {
+    return replicasLastRound;
+  }
+
+  /** Codes revived since the start of this trainer. */
+  public long revivedCodes() {
+    return revived;
+  }
+
+  /** The driver's model (trained in place). */
+  public ComputationGraph graph() {
+    return model.graph();
+  }
+
+  /** Ends the run on every executor. */
+  @Override
+  public void close() {
+    String id = runId;
+    try {
+      ExecutorJobs.onEach(sc, () -> {
+        WorkerRun.deactivate(id);
+        return Boolean.TRUE;
+      });
+    } catch (RuntimeException e) {
+      LOG.warn("could not end run {} on every executor", id, e);
+    }
+  }
+}

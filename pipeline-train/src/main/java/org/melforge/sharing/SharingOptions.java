@@ -1,0 +1,86 @@
+package org.melforge.sharing;
+
+import com.typesafe.config.Config;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.melforge.config.ConfigSchema;
+import org.melforge.config.Setting;
+
+/**
+ * The {@code sharing} section: how training is spread over Spark executors.
+ *
+ * @param mode {@code shared} (gradient sharing, DL4J {@code SharedTrainingMaster}),
+ *     {@code averaging} ({@code ParameterAveragingTrainingMaster}) or {@code single} (one JVM,
+ *     rows streamed through the driver)
+ * @param workers workers W in total (0: executors x workers-per-node; local mode: its threads)
+ * @param workersPerNode training threads per executor JVM (0: 1 on a cluster, all in local mode)
+ * @param syncInterval steps per worker between two synchronisations of non-gradient state (EMA
+ *     codebooks, dead-code revival), metrics, progress lines and timed checkpoints; the parameter
+ *     averaging period in {@code averaging} mode
+ * @param learningRateScaling {@code average}: each worker's Adam rate is learning-rate / W, so the
+ *     summed updates of W workers make one step of the configured size; {@code sum}: every worker
+ *     uses learning-rate
+ * @param thresholdAlgorithm {@code fixed}, {@code adaptive} or {@code target-sparsity}
+ * @param threshold encoding threshold, as a fraction of a worker's learning rate (the initial
+ *     value for the adaptive algorithms)
+ * @param residualClip clip each worker's residual to this many thresholds every 5 steps (0: keep
+ *     the whole residual)
+ * @param port UDP port of the parameter-server transport on the driver and every executor
+ * @param networkMask network (CIDR) whose address executors and driver use for the transport
+ *     ("" : the controller address, or loopback in local mode)
+ * @param controllerAddress driver address the executors' transport connects to ("" : found from
+ *     the network mask, SPARK_PUBLIC_DNS or DL4J_VOID_IP; loopback in local mode)
+ */
+public record SharingOptions(String mode, int workers, int workersPerNode, int syncInterval,
+    String learningRateScaling, String thresholdAlgorithm, double threshold, double residualClip,
+    int port, String networkMask, String controllerAddress) {
+
+  /** Gradient sharing. */
+  public static final String SHARED = "shared";
+  /** Parameter averaging. */
+  public static final String AVERAGING = "averaging";
+  /** One JVM. */
+  public static final String SINGLE = "single";
+
+  /** The documented keys of the {@code sharing} section. */
+  public static final ConfigSchema SCHEMA = ConfigSchema.of("sharing", List.of(
+      Setting.choice("mode", List.of(SHARED, AVERAGING, SINGLE),
+          "shared (gradient sharing) | averaging (parameter averaging) | single (one JVM)"),
+      Setting.integer("workers", 0, 1 << 16, "workers in total (0: executors x workers-per-node)"),
+      Setting.integer("workers-per-node", 0, 1024,
+          "training threads per executor (0: 1 on a cluster, all threads in local mode)"),
+      Setting.integer("sync-interval", 1, 1 << 20,
+          "steps per worker between synchronisations of codebook state, metrics and checkpoints"),
+      Setting.choice("learning-rate-scaling", List.of("average", "sum"),
+          "average: worker Adam rate = learning-rate / W | sum: learning-rate"),
+      Setting.choice("threshold-algorithm", List.of("fixed", "adaptive", "target-sparsity"),
+          "update encoding threshold algorithm"),
+      Setting.number("threshold", 1e-6, 1e3, "encoding threshold as a fraction of the worker rate"),
+      Setting.number("residual-clip", 0, 1e6, "residual clip in thresholds (0: never clip)"),
+      Setting.integer("port", 1024, 65535, "UDP port of the parameter-server transport"),
+      Setting.optionalString("network-mask", "CIDR of the transport network (\"\": automatic)"),
+      Setting.optionalString("controller-address", "driver address for the transport (\"\": automatic)")),
+      Set.of());
+
+  /** Reads and validates the {@code sharing} section of {@code root}. */
+  public static SharingOptions from(Config root) {
+    SCHEMA.validate(root);
+    Config s = root.getConfig("sharing");
+    return new SharingOptions(s.getString("mode").toLowerCase(Locale.ROOT), s.getInt("workers"),
+        s.getInt("workers-per-node"), s.getInt("sync-interval"),
+        s.getString("learning-rate-scaling"), s.getString("threshold-algorithm"),
+        s.getDouble("threshold"), s.getDouble("residual-clip"), s.getInt("port"),
+        s.getString("network-mask"), s.getString("controller-address"));
+  }
+
+  /** Whether training runs on Spark executors (not in one JVM). */
+  public boolean distributed() {
+    return !SINGLE.equals(mode);
+  }
+
+  /** The Adam learning rate each of {@code workers} workers uses for a configured rate. */
+  public double workerLearningRate(double learningRate, int workers) {
+    return "average".equals(learningRateScaling) ? learningRate / workers : learningRate;
+  }
+}
