@@ -29,6 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.melforge.tensorstore.TensorTable;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import scala.Tuple2;
 
 /**
  * A features tensor table opened for training (driver side). {@link #open} validates the schema,
@@ -231,17 +232,72 @@ public final class FeatureTable {
   }
 
   /**
-   * The rows of {@code split} (id, shape and tensor columns) in {@code partitions} partitions for
-   * executors to batch: each row goes to a partition by a hash of {@code shuffleSeed} and its id,
-   * and rows are ordered within a partition by another such hash. The same seed gives the same
-   * partitions and order; another seed reshuffles.
+   * The rows of {@code split} (id, shape and tensor columns) dealt into {@code partitions}
+   * partitions of equal size (within the number of the table's own partitions) for W workers to
+   * batch: each of the table's partitions is shuffled by a hash of {@code shuffleSeed} and the row
+   * id, its rows are dealt round-robin to the workers, and each worker's rows are ordered by that
+   * hash. The same seed gives the same partitions and order; another seed deals other rows to each
+   * worker, in another order.
    */
   public JavaRDD<Row> shuffled(String split, int partitions, long shuffleSeed) {
     Preconditions.checkArgument(partitions > 0, "partitions must be positive, got %s", partitions);
+    String order = "_order";
     return split(split)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR)
-        .repartition(partitions, xxhash64(lit(shuffleSeed), col(TensorTable.ID)))
-        .sortWithinPartitions(xxhash64(lit(shuffleSeed + 1), col(TensorTable.ID)), col(TensorTable.ID))
-        .javaRDD();
+        .select(col(TensorTable.ID), col(TensorTable.N_MELS), col(TensorTable.N_FRAMES),
+            col(TensorTable.TENSOR), xxhash64(lit(shuffleSeed), col(TensorTable.ID)).as(order))
+        .sortWithinPartitions(order)
+        .javaRDD()
+        .mapPartitionsWithIndex((input, rows) -> Deal.dealt(input, rows, partitions), true)
+        .mapToPair(t -> t)
+        .repartitionAndSortWithinPartitions(new Deal.ByWorker(partitions))
+        .values();
+  }
+
+  /** Where a row is dealt: its worker, and its place in the worker's order. */
+  private record Deal(int worker, long order) implements Comparable<Deal>, java.io.Serializable {
+
+    /** Rows of input partition {@code input} (last column: their order), dealt round-robin. */
+    static Iterator<Tuple2<Deal, Row>> dealt(int input, Iterator<Row> rows, int workers) {
+      return new Iterator<>() {
+        private long dealt;
+
+        @Override
+        public boolean hasNext() {
+          return rows.hasNext();
+        }
+
+        @Override
+        public Tuple2<Deal, Row> next() {
+          Row row = rows.next();
+          int worker = (int) ((input + dealt++) % workers);
+          return new Tuple2<>(new Deal(worker, row.getLong(row.length() - 1)), row);
+        }
+      };
+    }
+
+    @Override
+    public int compareTo(Deal other) {
+      int c = Integer.compare(worker, other.worker);
+      return c != 0 ? c : Long.compare(order, other.order);
+    }
+
+    /** Partitions by worker. */
+    private static final class ByWorker extends org.apache.spark.Partitioner {
+      private final int workers;
+
+      ByWorker(int workers) {
+        this.workers = workers;
+      }
+
+      @Override
+      public int numPartitions() {
+        return workers;
+      }
+
+      @Override
+      public int getPartition(Object key) {
+        return ((Deal) key).worker();
+      }
+    }
   }
 }
