@@ -5,11 +5,14 @@
 #   MELFORGE_SUBMIT_ARGS   extra spark-submit arguments, e.g. "--master yarn --deploy-mode cluster"
 #   MELFORGE_PACKAGES      comma-separated Maven coordinates for --packages (e.g. hadoop-aws for s3a)
 #   MELFORGE_JAVA_OPTS     extra JVM options for the embedded runner (e.g. -Xmx8g)
-#   MVN                    Maven command used to build a missing jar (default: mvn)
+#   MVN                    Maven command used to build a missing jar (default: mvn; "mvn -Dcuda" for GPU jars)
+# A script may put spark-submit arguments of its own in the array MELFORGE_SUBMIT_EXTRA (after
+# sourcing this file); they come before MELFORGE_SUBMIT_ARGS, which can override them.
 
 MELFORGE_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export MELFORGE_HOME
 MELFORGE_VERSION="0.1.0-SNAPSHOT"
+MELFORGE_SUBMIT_EXTRA=()
 
 melforge_jvm_flags() {
   grep -v '^[[:space:]]*#' "$MELFORGE_HOME/conf/jvm.options" | grep -v '^[[:space:]]*$' | tr '\n' ' '
@@ -40,7 +43,7 @@ melforge_run() {
     exec "$SPARK_HOME/bin/spark-submit" --class "$main" \
       --driver-java-options "$flags $log4j" \
       --conf "spark.executor.extraJavaOptions=$flags" \
-      "${packages[@]}" ${MELFORGE_SUBMIT_ARGS:-} \
+      "${packages[@]}" "${MELFORGE_SUBMIT_EXTRA[@]}" ${MELFORGE_SUBMIT_ARGS:-} \
       "$target/$module-$MELFORGE_VERSION-spark.jar" "$@"
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
