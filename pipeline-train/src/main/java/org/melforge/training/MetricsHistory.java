@@ -19,38 +19,59 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Per-epoch metrics of a run, next to its checkpoints: {@code history.jsonl} (one JSON object per
- * epoch) and {@code history.csv} (the same rows, a column per metric). Keys: {@code epoch},
- * {@code global_step}, {@code samples_per_second}, {@code wall_seconds}, then every training
- * metric as {@code train_<name>} and every validation metric as {@code valid_<name>}. Both files
- * are rewritten whole after each epoch; a resumed run keeps the rows up to its checkpoint's epoch.
+ * Metrics of a run, next to its checkpoints, as JSON lines and CSV (the same rows, a column per
+ * metric), rewritten whole after each row (through a temporary file and a rename).
+ * <ul>
+ *   <li>{@code history.jsonl}/{@code .csv}, one row per epoch ({@link #epochs}): {@code epoch},
+ *       {@code global_step}, {@code samples_per_second}, {@code wall_seconds}, then every training
+ *       metric as {@code train_<name>} and every validation metric as {@code valid_<name>};
+ *   <li>{@code rounds.jsonl}/{@code .csv}, one row per round of a few steps ({@link #rounds}):
+ *       {@code epoch}, {@code round}, {@code global_step}, {@code samples_per_second},
+ *       {@code wall_seconds} and the round's training metrics, the loss curve within epochs.
+ * </ul>
+ * A resumed run keeps the rows up to its checkpoint (by epoch, by global step).
  */
 public final class MetricsHistory {
 
   static final String JSONL = "history.jsonl";
   static final String CSV = "history.csv";
+  static final String ROUNDS_JSONL = "rounds.jsonl";
+  static final String ROUNDS_CSV = "rounds.csv";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;
   private final Path root;
+  private final String jsonlName;
+  private final String csvName;
   private final List<Map<String, Object>> rows = new ArrayList<>();
 
-  private MetricsHistory(FileSystem fs, Path root) {
+  private MetricsHistory(FileSystem fs, Path root, String jsonlName, String csvName) {
     this.fs = fs;
     this.root = root;
+    this.jsonlName = jsonlName;
+    this.csvName = csvName;
   }
 
-  /** The history in {@code root}, keeping existing rows up to {@code keepEpochs}. */
-  public static MetricsHistory open(FileSystem fs, Path root, int keepEpochs) {
-    MetricsHistory h = new MetricsHistory(fs, root);
-    Path file = new Path(root, JSONL);
+  /** The per-epoch history in {@code root}, keeping existing rows up to epoch {@code keepEpochs}. */
+  public static MetricsHistory epochs(FileSystem fs, Path root, int keepEpochs) {
+    return open(new MetricsHistory(fs, root, JSONL, CSV), "epoch", keepEpochs);
+  }
+
+  /** The per-round history in {@code root}, keeping existing rows up to step {@code keepSteps}. */
+  public static MetricsHistory rounds(FileSystem fs, Path root, long keepSteps) {
+    return open(new MetricsHistory(fs, root, ROUNDS_JSONL, ROUNDS_CSV), "global_step", keepSteps);
+  }
+
+  private static MetricsHistory open(MetricsHistory h, String key, long keep) {
+    FileSystem fs = h.fs;
+    Path file = new Path(h.root, h.jsonlName);
     try {
-      if (keepEpochs > 0 && fs.exists(file)) {
+      if (keep > 0 && fs.exists(file)) {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file),
             StandardCharsets.UTF_8))) {
           for (String line = r.readLine(); line != null; line = r.readLine()) {
             Map<String, Object> row = JSON.readValue(line, new TypeReference<>() {});
-            if (((Number) row.get("epoch")).intValue() <= keepEpochs) {
+            if (((Number) row.get(key)).longValue() <= keep) {
               h.rows.add(row);
             }
           }
@@ -76,6 +97,20 @@ public final class MetricsHistory {
     write();
   }
 
+  /** Appends a round's row and rewrites both files. */
+  public void appendRound(int epoch, int round, long globalStep, double samplesPerSecond,
+      double wallSeconds, Map<String, Double> train) {
+    Map<String, Object> row = new LinkedHashMap<>();
+    row.put("epoch", epoch);
+    row.put("round", round);
+    row.put("global_step", globalStep);
+    row.put("samples_per_second", samplesPerSecond);
+    row.put("wall_seconds", wallSeconds);
+    train.forEach((k, v) -> row.put("train_" + k, v));
+    rows.add(row);
+    write();
+  }
+
   private void write() {
     StringBuilder jsonl = new StringBuilder();
     Set<String> columns = new LinkedHashSet<>();
@@ -92,8 +127,8 @@ public final class MetricsHistory {
       csv.append(columns.stream().map(c -> row.containsKey(c) ? String.valueOf(row.get(c)) : "")
           .collect(Collectors.joining(","))).append('\n');
     }
-    replace(JSONL, jsonl.toString());
-    replace(CSV, csv.toString());
+    replace(jsonlName, jsonl.toString());
+    replace(csvName, csv.toString());
   }
 
   private void replace(String name, String content) {

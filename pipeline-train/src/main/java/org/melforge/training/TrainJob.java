@@ -77,11 +77,13 @@ public final class TrainJob {
         table.splitCounts(), sharing.mode(), workers, options.batchSize(), workerRate,
         restored.map(r -> "resuming after epoch " + startEpoch + " round " + startRound + " from "
             + r.dir()).orElse("fresh start"));
-    MetricsHistory history = MetricsHistory.open(fileSystem(checkpoints, hadoop),
-        checkpoints.root(), startEpoch);
+    FileSystem fs = fileSystem(checkpoints, hadoop);
+    MetricsHistory history = MetricsHistory.epochs(fs, checkpoints.root(), startEpoch);
+    MetricsHistory roundHistory = MetricsHistory.rounds(fs, checkpoints.root(), model.iterations());
     TrainResult result = new TrainResult(checkpoints.root().toString(), startEpoch, startEpoch,
         model.iterations(), restored.map(r -> r.dir().toString()).orElse(null), Map.of(), Map.of());
-    Run run = new Run(model, table, checkpoints, history, workers, startEpoch, Instant.now());
+    Run run = new Run(model, table, checkpoints, history, roundHistory, workers, startEpoch,
+        Instant.now());
     try (SharedTrainer trainer = sharing.distributed() ? new SharedTrainer(spark.sparkContext(),
         model, sharing, workers, options.batchSize(), workerRate, options.seed()) : null) {
       for (int epoch = startEpoch + 1; epoch <= options.epochs(); epoch++) {
@@ -93,7 +95,8 @@ public final class TrainJob {
 
   /** What every epoch of a run needs. */
   private record Run(TokenizerModel model, FeatureTable table, Checkpoints checkpoints,
-      MetricsHistory history, int workers, int startEpoch, Instant start) {}
+      MetricsHistory history, MetricsHistory rounds, int workers, int startEpoch,
+      Instant start) {}
 
   private TrainResult epoch(Run run, SharedTrainer trainer, int epoch, int firstRound) {
     TokenizerModel model = run.model();
@@ -107,7 +110,12 @@ public final class TrainJob {
       Instant lastReport = t0;
       Instant lastCheckpoint = t0;
       for (int r = firstRound; r < rounds.rounds(); r++) {
-        train.merge(rounds.train(r, model.iterations()).metrics());
+        Instant roundStart = Instant.now();
+        EpochMetrics round = rounds.train(r, model.iterations()).metrics();
+        train.merge(round);
+        run.rounds().appendRound(epoch, r + 1, model.iterations(),
+            round.examples() / Math.max(seconds(roundStart), 1e-9), seconds(roundStart),
+            round.summary());
         if (seconds(lastReport) >= options.progressIntervalSeconds()) {
           lastReport = Instant.now();
           progress(epoch, r + 1 - firstRound, rounds.rounds() - firstRound, train, t0);
