@@ -1,0 +1,101 @@
+package org.melforge.sharing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.melforge.model.ModelSpec;
+import org.melforge.model.TinyPresets;
+import org.melforge.spark.TestSpark;
+import org.melforge.training.SampleTables;
+import org.melforge.training.TrainJob;
+import org.melforge.training.TrainOptions;
+import org.melforge.training.TrainResult;
+
+/**
+ * The train job under gradient sharing in Spark local mode (two workers, batch 2 each): the loss
+ * falls over epochs, checkpoints record the sharing setup, a resumed run continues the history and
+ * the global step, and mid-epoch checkpoints give way to the epoch's end.
+ */
+class SharedTrainJobTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path tmp;
+
+  private static SparkSession spark;
+  private static SampleTables tables;
+
+  @BeforeAll
+  static void writeTables() {
+    spark = TestSpark.get();
+    tables = SampleTables.write(spark, tmp.resolve("features"));
+  }
+
+  private static TrainResult train(Path output, String... overrides) {
+    List<String> all = new ArrayList<>(List.of("train.table=\"" + tables.nsynth() + "\"",
+        "train.output=\"" + output + "\"", "train.batch-size=2", "train.seed=3",
+        "train.learning-rate=3e-3", "sharing.mode=shared", "sharing.sync-interval=2"));
+    all.addAll(List.of(overrides));
+    Config c = TinyPresets.config("vqvae-80x128-tiny", all.toArray(String[]::new));
+    return new TrainJob(spark, ModelSpec.from(c), TrainOptions.from(c), SharingOptions.from(c))
+        .execute();
+  }
+
+  private static List<JsonNode> rows(Path file) throws IOException {
+    List<JsonNode> out = new ArrayList<>();
+    for (String line : Files.readAllLines(file)) {
+      out.add(JSON.readTree(line));
+    }
+    return out;
+  }
+
+  @Test
+  void lossFallsCheckpointsRecordSharingAndResumeContinues() throws IOException {
+    Path out = tmp.resolve("shared");
+    TrainResult three = train(out, "train.epochs=3", "train.checkpoint-interval-minutes=1e-9");
+
+    List<JsonNode> epochs = rows(out.resolve("history.jsonl"));
+    assertEquals(3, epochs.size());
+    double first = epochs.get(0).get("train_total").asDouble();
+    double last = epochs.get(2).get("train_total").asDouble();
+    assertTrue(last < 0.8 * first, "training loss falls under gradient sharing: " + first + " -> " + last);
+    assertTrue(epochs.get(2).get("valid_total").asDouble() > 0, "validated every epoch");
+    assertTrue(epochs.get(0).get("samples_per_second").asDouble() > 0);
+    assertTrue(epochs.get(0).has("train_vq_perplexity"), "merged code counts: " + epochs.get(0));
+
+    List<JsonNode> rounds = rows(out.resolve("rounds.jsonl"));
+    assertTrue(rounds.size() >= 3, "round rows: " + rounds.size());
+    assertEquals(three.globalStep(), rounds.get(rounds.size() - 1).get("global_step").asLong());
+
+    try (Stream<Path> dirs = Files.list(out)) {
+      assertEquals(List.of("epoch-0001", "epoch-0002", "epoch-0003"), dirs.filter(Files::isDirectory)
+          .map(p -> p.getFileName().toString()).sorted().toList(),
+          "mid-epoch checkpoints were replaced by the epoch ends");
+    }
+    JsonNode info = JSON.readTree(out.resolve("epoch-0003/checkpoint.json").toFile());
+    assertEquals(2, info.get("workers").asInt());
+    assertEquals("shared", info.at("/sharing/mode").asText());
+    assertEquals(three.globalStep(), info.get("global_step").asLong());
+
+    TrainResult four = train(out, "train.epochs=4", "train.resume=true");
+    assertEquals(3, four.startEpoch());
+    List<JsonNode> resumed = rows(out.resolve("history.jsonl"));
+    assertEquals(4, resumed.size());
+    assertEquals(epochs.get(2).toString(), resumed.get(2).toString(), "earlier rows kept");
+    assertEquals(three.globalStep() * 4 / 3, four.globalStep(), "one more epoch of steps");
+  }
+}
