@@ -50,10 +50,10 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(false);
     WorkerRun run = training ? WorkerRun.current().orElse(null) : null;
-    if (run != null) {
+    VectorQuantizer vq = quantizer();
+    if (run != null && vq.update() == VectorQuantizer.Update.EMA) {
       run.training(this);
     }
-    VectorQuantizer vq = quantizer();
     int d = vq.embeddingDim();
     long[] s = input.shape();
     INDArray z = Codebooks.rows(input);

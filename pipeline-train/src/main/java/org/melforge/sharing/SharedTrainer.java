@@ -35,7 +35,6 @@ import org.melforge.training.EpochRounds;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
-import org.nd4j.parameterserver.distributed.v2.transport.impl.StaticPortSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -94,7 +93,7 @@ public final class SharedTrainer implements AutoCloseable {
     String controller = o.controllerAddress().isEmpty() && local ? "127.0.0.1"
         : o.controllerAddress();
     VoidConfiguration voidConf = VoidConfiguration.builder()
-        .portSupplier(new StaticPortSupplier(o.port()))
+        .portSupplier(new ExecutorPortSupplier(o.port()))
         .networkMask(mask.isEmpty() ? null : mask)
         .controllerAddress(controller.isEmpty() ? null : controller)
         .build();

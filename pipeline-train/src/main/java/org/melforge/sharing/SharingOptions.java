@@ -26,7 +26,8 @@ import org.melforge.config.Setting;
  *     value for the adaptive algorithms)
  * @param residualClip clip each worker's residual to this many thresholds every 5 steps (0: keep
  *     the whole residual)
- * @param port UDP port of the parameter-server transport on the driver and every executor
+ * @param port UDP port of the parameter-server transport on the driver (executor N uses
+ *     port + 1 + N)
  * @param networkMask network (CIDR) whose address executors and driver use for the transport
  *     ("" : the controller address, or loopback in local mode)
  * @param controllerAddress driver address the executors' transport connects to ("" : found from
