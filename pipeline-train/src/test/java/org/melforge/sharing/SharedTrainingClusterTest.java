@@ -95,9 +95,9 @@ class SharedTrainingClusterTest {
   @Test
   void checkpointsOfASharedRunResumeOnAFreshCluster() throws IOException {
     Path out = tmp.resolve("run");
-    SparkSession first = cluster();
-    SampleTables tables = SampleTables.write(first, tmp.resolve("features-b"));
-    TrainResult two = train(first, tables, out, "train.epochs=2");
+    SparkSession session = cluster();
+    SampleTables tables = SampleTables.write(session, tmp.resolve("features-b"));
+    TrainResult two = train(session, tables, out, "train.epochs=2");
     JsonNode info = JSON.readTree(out.resolve("epoch-0002/checkpoint.json").toFile());
     assertEquals(2, info.get("workers").asInt());
     assertEquals(two.globalStep(), info.get("global_step").asLong());
