@@ -82,16 +82,24 @@ public final class SharedTrainer implements AutoCloseable {
     this.seed = seed;
     TrainingMaster<?, ?> master = SharingOptions.AVERAGING.equals(options.mode())
         ? averaging(options, workers, batchSize, seed)
-        : sharing(options, workers, batchSize, workerLearningRate, seed, sc.isLocal());
+        : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
     install();
   }
 
   private static TrainingMaster<?, ?> sharing(SharingOptions o, int workers, int batchSize,
-      double workerLearningRate, long seed, boolean local) {
-    String mask = o.networkMask().isEmpty() && local ? "127.0.0.0/8" : o.networkMask();
-    String controller = o.controllerAddress().isEmpty() && local ? "127.0.0.1"
-        : o.controllerAddress();
+      double workerLearningRate, long seed, SparkContext sc) {
+    String driverHost = sc.getConf().get("spark.driver.host", "");
+    boolean loopback = sc.isLocal() || driverHost.startsWith("127.") || driverHost.equals("localhost");
+    String controller = !o.controllerAddress().isEmpty() ? o.controllerAddress()
+        : loopback ? "127.0.0.1" : driverHost;
+    String mask = !o.networkMask().isEmpty() ? o.networkMask() : loopback ? "127.0.0.0/8" : "";
+    if (mask.isEmpty()) {
+      LOG.warn("sharing.network-mask is not set: executors pick their transport address from"
+          + " DL4J_VOID_IP or fall back to loopback; set it to the cluster network, e.g. 10.0.0.0/16");
+    }
+    LOG.info("gradient sharing: controller {}:{}, network mask {}", controller, o.port(),
+        mask.isEmpty() ? "(none)" : mask);
     VoidConfiguration voidConf = VoidConfiguration.builder()
         .portSupplier(new ExecutorPortSupplier(o.port()))
         .networkMask(mask.isEmpty() ? null : mask)
@@ -100,7 +108,7 @@ public final class SharedTrainer implements AutoCloseable {
     return new SharedTrainingMaster.Builder(voidConf, workers,
         threshold(o, o.threshold() * workerLearningRate), batchSize)
         .batchSizePerWorker(batchSize)
-        .workersPerNode(workersPerNode(o, workers, local))
+        .workersPerNode(workersPerNode(o, workers, sc.isLocal()))
         .residualPostProcessor(residual(o))
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartitioner(new NoOpRepartitioner())

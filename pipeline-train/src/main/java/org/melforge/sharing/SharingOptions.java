@@ -28,10 +28,10 @@ import org.melforge.config.Setting;
  *     the whole residual)
  * @param port UDP port of the parameter-server transport on the driver (executor N uses
  *     port + 1 + N)
- * @param networkMask network (CIDR) whose address executors and driver use for the transport
- *     ("" : the controller address, or loopback in local mode)
- * @param controllerAddress driver address the executors' transport connects to ("" : found from
- *     the network mask, SPARK_PUBLIC_DNS or DL4J_VOID_IP; loopback in local mode)
+ * @param networkMask network (CIDR) executors take their transport address from ("" : loopback
+ *     when the driver is on loopback, else DL4J_VOID_IP or loopback, with a warning)
+ * @param controllerAddress driver address the executors' transport connects to ("" :
+ *     {@code spark.driver.host}; loopback in local mode)
  */
 public record SharingOptions(String mode, int workers, int workersPerNode, int syncInterval,
     String learningRateScaling, String thresholdAlgorithm, double threshold, double residualClip,
