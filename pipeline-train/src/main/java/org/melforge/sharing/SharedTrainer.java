@@ -10,7 +10,6 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.NoOpResidualPostProcessor;
@@ -311,11 +310,6 @@ public final class SharedTrainer implements AutoCloseable {
   /** Codes revived since the start of this trainer. */
   public long revivedCodes() {
     return revived;
-  }
-
-  /** The driver's model (trained in place). */
-  public ComputationGraph graph() {
-    return model.graph();
   }
 
   /** Ends the run on every executor. */

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
+import org.melforge.bottleneck.Bottleneck;
 import org.melforge.data.FeatureTable;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
@@ -102,6 +104,7 @@ public final class TrainJob {
     TokenizerModel model = run.model();
     Instant t0 = Instant.now();
     EpochMetrics train = new EpochMetrics(model);
+    long revived = 0;
     long shuffleSeed = shuffleSeed(options.seed() * 31 + epoch);
     try (EpochRounds rounds = trainer != null
         ? trainer.epoch(run.table(), options.trainSplit(), shuffleSeed, options.maxBatchesPerEpoch())
@@ -111,8 +114,10 @@ public final class TrainJob {
       Instant lastCheckpoint = t0;
       for (int r = firstRound; r < rounds.rounds(); r++) {
         Instant roundStart = Instant.now();
-        EpochMetrics round = rounds.train(r, model.iterations()).metrics();
+        EpochRounds.Round done = rounds.train(r, model.iterations());
+        EpochMetrics round = done.metrics();
         train.merge(round);
+        revived += done.revivedCodes();
         run.rounds().appendRound(epoch, r + 1, model.iterations(),
             round.examples() / Math.max(seconds(roundStart), 1e-9), seconds(roundStart),
             round.summary());
@@ -132,7 +137,11 @@ public final class TrainJob {
     double trainSeconds = seconds(t0);
     EpochMetrics valid = Evaluation.of(run.table(), options.validSplit(), model,
         options.batchSize(), model.iterations());
-    Map<String, Double> trainSummary = train.summary();
+    Map<String, Double> trainSummary = new LinkedHashMap<>(train.summary());
+    if (model.bottlenecks().stream()
+        .anyMatch(b -> model.bottleneck(b).kind() == Bottleneck.Kind.CODES)) {
+      trainSummary.put("revived_codes", (double) revived);
+    }
     Map<String, Double> validSummary = valid.summary();
     double throughput = train.examples() / Math.max(trainSeconds, 1e-9);
     run.history().append(epoch, model.iterations(), throughput, seconds(t0), trainSummary,
