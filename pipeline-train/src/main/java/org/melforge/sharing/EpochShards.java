@@ -21,20 +21,25 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * executors; round {@code r} is the {@code r}-th run of {@code syncInterval} batches of every
  * partition, turned into {@link MultiDataSet}s on the executors. Batch {@code k} of a round is
  * global step {@code firstStep + k} on every worker: W batches of B make one step of W*B examples.
+ *
+ * <p>With {@code rampUp} (the first epoch of a fresh run) the rounds start short, 1, 1, 2, 4, ...
+ * steps up to {@code syncInterval}: EMA codebooks change fastest at the start (the first update
+ * revives nearly every code from encoder outputs), and a model trained for a whole round against
+ * its initial random codebook was measured to lag one that synchronised after its first step.
  */
 final class EpochShards implements AutoCloseable {
 
   private final JavaRDD<Row> rows;
   private final long[] batchesPerPartition;
   private final int batchSize;
-  private final int syncInterval;
+  private final long[] starts;
 
   private EpochShards(JavaRDD<Row> rows, long[] batchesPerPartition, int batchSize,
-      int syncInterval) {
+      long[] starts) {
     this.rows = rows;
     this.batchesPerPartition = batchesPerPartition;
     this.batchSize = batchSize;
-    this.syncInterval = syncInterval;
+    this.starts = starts;
   }
 
   /**
@@ -43,7 +48,7 @@ final class EpochShards implements AutoCloseable {
    * @param maxSteps cap on batches per partition (0: none)
    */
   static EpochShards of(FeatureTable table, String split, int workers, long shuffleSeed,
-      int batchSize, int syncInterval, int maxSteps) {
+      int batchSize, int syncInterval, int maxSteps, boolean rampUp) {
     JavaRDD<Row> rows = table.shuffled(split, workers, shuffleSeed)
         .persist(StorageLevel.MEMORY_AND_DISK());
     List<Long> counts = rows.mapPartitions(it -> {
@@ -60,16 +65,30 @@ final class EpochShards implements AutoCloseable {
         batches[p] = Math.min(batches[p], maxSteps);
       }
     }
-    return new EpochShards(rows, batches, batchSize, syncInterval);
+    long most = 0;
+    for (long b : batches) {
+      most = Math.max(most, b);
+    }
+    return new EpochShards(rows, batches, batchSize, starts(most, syncInterval, rampUp));
+  }
+
+  /** First batch of every round, and the end: rounds of {@code interval} (ramped up) batches. */
+  static long[] starts(long batches, int interval, boolean rampUp) {
+    List<Long> starts = new ArrayList<>(List.of(0L));
+    long length = rampUp ? 1 : interval;
+    for (long at = 0; at < batches; ) {
+      at = Math.min(batches, at + length);
+      starts.add(at);
+      if (starts.size() > 2) {
+        length = Math.min(interval, 2 * length);
+      }
+    }
+    return starts.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Rounds in the epoch. */
   int rounds() {
-    long most = 0;
-    for (long b : batchesPerPartition) {
-      most = Math.max(most, b);
-    }
-    return (int) ((most + syncInterval - 1) / syncInterval);
+    return starts.length - 1;
   }
 
   /** Global steps of round {@code r}: the batches of its largest partition. */
@@ -91,19 +110,20 @@ final class EpochShards implements AutoCloseable {
   }
 
   private long inRound(long batches, int r) {
-    return Math.max(0, Math.min(syncInterval, batches - (long) r * syncInterval));
+    return Math.max(0, Math.min(starts[r + 1], batches) - starts[r]);
   }
 
   /** Round {@code r}'s batches, built on the executors; step of its first batch {@code firstStep}. */
   JavaRDD<MultiDataSet> round(int r, long firstStep, Batcher batcher) {
     long[] limits = batchesPerPartition.clone();
-    int interval = syncInterval;
-    long skip = (long) r * interval * batchSize;
+    long from = starts[r];
+    long to = starts[r + 1];
+    long skip = from * batchSize;
     return rows.mapPartitionsWithIndex((p, it) -> {
       for (long i = 0; i < skip && it.hasNext(); i++) {
         it.next();
       }
-      long take = Math.max(0, Math.min(interval, limits[p] - (long) r * interval));
+      long take = Math.max(0, Math.min(to, limits[p]) - from);
       return batcher.batches(it, take, firstStep, p);
     }, true);
   }

@@ -173,11 +173,13 @@ public final class SharedTrainer implements AutoCloseable {
 
   /**
    * One epoch over {@code split} of {@code table}, its rows shuffled by {@code shuffleSeed} into
-   * one partition per worker, at most {@code maxSteps} steps (0: all).
+   * one partition per worker, at most {@code maxSteps} steps (0: all); {@code rampUp} starts with
+   * short rounds ({@link EpochShards}), for the first epoch of a fresh run.
    */
-  public EpochRounds epoch(FeatureTable table, String split, long shuffleSeed, int maxSteps) {
+  public EpochRounds epoch(FeatureTable table, String split, long shuffleSeed, int maxSteps,
+      boolean rampUp) {
     EpochShards shards = EpochShards.of(table, split, workers, shuffleSeed, batchSize,
-        syncInterval, maxSteps);
+        syncInterval, maxSteps, rampUp);
     EpochShards.Batcher batcher = new EpochShards.Batcher(spec, table.batches(batchSize, false), seed);
     return new EpochRounds() {
       @Override

@@ -107,7 +107,8 @@ public final class TrainJob {
     long revived = 0;
     long shuffleSeed = shuffleSeed(options.seed() * 31 + epoch);
     try (EpochRounds rounds = trainer != null
-        ? trainer.epoch(run.table(), options.trainSplit(), shuffleSeed, options.maxBatchesPerEpoch())
+        ? trainer.epoch(run.table(), options.trainSplit(), shuffleSeed, options.maxBatchesPerEpoch(),
+            epoch == 1)
         : new LocalRounds(model, run.table(), options.trainSplit(), options.batchSize(), shuffleSeed,
             options.maxBatchesPerEpoch(), sharing.syncInterval(), options.seed())) {
       Instant lastReport = t0;

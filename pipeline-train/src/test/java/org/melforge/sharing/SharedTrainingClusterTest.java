@@ -75,7 +75,7 @@ class SharedTrainingClusterTest {
         1.5e-3, 3)) {
       for (int e = 1; e <= 2; e++) {
         EpochMetrics metrics = new EpochMetrics(model);
-        try (EpochRounds epoch = trainer.epoch(table, "train", 100 + e, 0)) {
+        try (EpochRounds epoch = trainer.epoch(table, "train", 100 + e, 0, false)) {
           for (int r = 0; r < epoch.rounds(); r++) {
             metrics.merge(epoch.train(r, model.iterations()).metrics());
             assertEquals(2, trainer.replicasLastRound(),

@@ -62,7 +62,7 @@ class SharedTrainingTest {
       long expectedSteps = (perWorker + 3) / 4;
       long step = 0;
       long examples = 0;
-      try (EpochRounds epoch = trainer.epoch(table, "train", 11, 0)) {
+      try (EpochRounds epoch = trainer.epoch(table, "train", 11, 0, false)) {
         assertEquals(expectedSteps, epoch.rounds(), "one step per worker and round");
         for (int r = 0; r < epoch.rounds(); r++) {
           EpochRounds.Round round = epoch.train(r, step);
