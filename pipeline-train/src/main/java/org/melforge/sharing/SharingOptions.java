@@ -18,9 +18,10 @@ import org.melforge.config.Setting;
  * @param syncInterval steps per worker between two synchronisations of non-gradient state (EMA
  *     codebooks, dead-code revival), metrics, progress lines and timed checkpoints; the parameter
  *     averaging period in {@code averaging} mode
- * @param learningRateScaling {@code average}: each worker's Adam rate is learning-rate / W, so the
- *     summed updates of W workers make one step of the configured size; {@code sum}: every worker
- *     uses learning-rate
+ * @param learningRateScaling each worker's Adam rate: {@code average} learning-rate / W (the summed
+ *     updates of W workers make one step of the configured size), {@code sqrt} learning-rate /
+ *     sqrt(W) (matches one JVM with batch W*B when gradient noise dominates, as Adam normalises
+ *     each worker's step by its own noisier second moment), {@code sum} learning-rate
  * @param thresholdAlgorithm {@code fixed}, {@code adaptive} or {@code target-sparsity}
  * @param threshold encoding threshold, as a fraction of a worker's learning rate (the initial
  *     value for the adaptive algorithms)
@@ -53,8 +54,8 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
           "training threads per executor (0: 1 on a cluster, all threads in local mode)"),
       Setting.integer("sync-interval", 1, 1 << 20,
           "steps per worker between synchronisations of codebook state, metrics and checkpoints"),
-      Setting.choice("learning-rate-scaling", List.of("average", "sum"),
-          "average: worker Adam rate = learning-rate / W | sum: learning-rate"),
+      Setting.choice("learning-rate-scaling", List.of("average", "sqrt", "sum"),
+          "worker Adam rate = learning-rate / W (average), / sqrt(W) (sqrt) or x 1 (sum)"),
       Setting.choice("threshold-algorithm", List.of("fixed", "adaptive", "target-sparsity"),
           "update encoding threshold algorithm"),
       Setting.number("threshold", 1e-6, 1e3, "encoding threshold as a fraction of the worker rate"),
@@ -82,6 +83,10 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
 
   /** The Adam learning rate each of {@code workers} workers uses for a configured rate. */
   public double workerLearningRate(double learningRate, int workers) {
-    return "average".equals(learningRateScaling) ? learningRate / workers : learningRate;
+    return switch (learningRateScaling) {
+      case "average" -> learningRate / workers;
+      case "sqrt" -> learningRate / Math.sqrt(workers);
+      default -> learningRate;
+    };
   }
 }

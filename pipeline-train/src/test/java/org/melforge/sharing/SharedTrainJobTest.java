@@ -50,7 +50,7 @@ class SharedTrainJobTest {
         "train.output=\"" + output + "\"", "train.batch-size=2", "train.seed=3",
         "train.learning-rate=3e-3", "sharing.mode=shared", "sharing.sync-interval=2"));
     all.addAll(List.of(overrides));
-    Config c = TinyPresets.config("vqvae-80x128-tiny", all.toArray(String[]::new));
+    Config c = TinyPresets.config(preset, all.toArray(String[]::new));
     return new TrainJob(spark, ModelSpec.from(c), TrainOptions.from(c), SharingOptions.from(c))
         .execute();
   }
@@ -97,5 +97,18 @@ class SharedTrainJobTest {
     assertEquals(4, resumed.size());
     assertEquals(epochs.get(2).toString(), resumed.get(2).toString(), "earlier rows kept");
     assertEquals(three.globalStep() * 4 / 3, four.globalStep(), "one more epoch of steps");
+  }
+
+  @Test
+  void theVaeBetaFollowsTheGlobalStepOfAllWorkers() throws IOException {
+    Path out = tmp.resolve("vae");
+    TrainResult one = train("timbre-vae-tiny", out, "train.epochs=1", "model.beta-warmup-steps=20");
+    long rows = org.melforge.data.FeatureTable.open(spark, tables.nsynth()).count("train");
+    long perWorker = (rows + 1) / 2;
+    assertEquals((perWorker + 1) / 2, one.globalStep(),
+        "a global step is one batch of 2 of each of the 2 workers");
+    ModelSpec spec = TinyPresets.spec("timbre-vae-tiny");
+    double expected = Math.min(1.0, one.globalStep() / 20.0) * spec.betaMax();
+    assertEquals(expected, one.valid().get("beta"), 1e-6, "beta at the global step");
   }
 }
