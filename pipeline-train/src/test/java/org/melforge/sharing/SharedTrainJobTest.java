@@ -46,6 +46,10 @@ class SharedTrainJobTest {
   }
 
   private static TrainResult train(Path output, String... overrides) {
+    return trainPreset("vqvae-80x128-tiny", output, overrides);
+  }
+
+  private static TrainResult trainPreset(String preset, Path output, String... overrides) {
     List<String> all = new ArrayList<>(List.of("train.table=\"" + tables.nsynth() + "\"",
         "train.output=\"" + output + "\"", "train.batch-size=2", "train.seed=3",
         "train.learning-rate=3e-3", "sharing.mode=shared", "sharing.sync-interval=2"));
@@ -102,7 +106,7 @@ class SharedTrainJobTest {
   @Test
   void theVaeBetaFollowsTheGlobalStepOfAllWorkers() throws IOException {
     Path out = tmp.resolve("vae");
-    TrainResult one = train("timbre-vae-tiny", out, "train.epochs=1", "model.beta-warmup-steps=20");
+    TrainResult one = trainPreset("timbre-vae-tiny", out, "train.epochs=1", "model.beta-warmup-steps=20");
     long rows = org.melforge.data.FeatureTable.open(spark, tables.nsynth()).count("train");
     long perWorker = (rows + 1) / 2;
     assertEquals((perWorker + 1) / 2, one.globalStep(),
