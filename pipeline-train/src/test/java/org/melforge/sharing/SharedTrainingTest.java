@@ -62,18 +62,21 @@ class SharedTrainingTest {
       long expectedSteps = (perWorker + 3) / 4;
       long step = 0;
       long examples = 0;
+      int mostReplicas = 0;
       try (EpochRounds epoch = trainer.epoch(table, "train", 11, 0, false)) {
         assertEquals(expectedSteps, epoch.rounds(), "one step per worker and round");
         for (int r = 0; r < epoch.rounds(); r++) {
           EpochRounds.Round round = epoch.train(r, step);
           step += round.steps();
           examples += round.metrics().examples();
-          assertEquals(2, trainer.replicasLastRound(),
-              "both workers' replicas trained with the installed state");
+          assertTrue(trainer.replicasLastRound() >= 1, "replicas trained with the installed state");
+          mostReplicas = Math.max(mostReplicas, trainer.replicasLastRound());
           assertReplicasAgree(trainer.fingerprints());
         }
       }
       assertEquals(rows, examples, "every train row once, the rows dealt evenly to both workers");
+      assertEquals(2, mostReplicas, "both ParallelWrapper replicas trained (which thread takes a"
+          + " batch is DL4J's choice), each with the state the driver installed");
       assertEquals(expectedSteps, step);
       assertEquals(expectedSteps, model.iterations(), "the driver's model counts global steps");
       assertTrue(trainer.revivedCodes() > 0, "dead codes were revived (on the driver only)");
