@@ -10,10 +10,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
-import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.NoOpResidualPostProcessor;
-import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.TargetSparsityThresholdAlgorithm;
@@ -49,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class SharedTrainer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedTrainer.class);
-  private static final int FIT_RESIDUAL_CLIP_FREQUENCY = 5;
 
   private final SparkContext sc;
   private final TokenizerModel model;
@@ -81,13 +77,13 @@ public final class SharedTrainer implements AutoCloseable {
     this.seed = seed;
     TrainingMaster<?, ?> master = SharingOptions.AVERAGING.equals(options.mode())
         ? averaging(options, workers, batchSize, seed)
-        : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
+        : sharing(options, workers, batchSize, workerLearningRate, seed, sc, runId);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
     install();
   }
 
   private static TrainingMaster<?, ?> sharing(SharingOptions o, int workers, int batchSize,
-      double workerLearningRate, long seed, SparkContext sc) {
+      double workerLearningRate, long seed, SparkContext sc, String runId) {
     String driverHost = sc.getConf().get("spark.driver.host", "");
     boolean loopback = sc.isLocal() || driverHost.startsWith("127.") || driverHost.equals("localhost");
     String controller = !o.controllerAddress().isEmpty() ? o.controllerAddress()
@@ -108,7 +104,7 @@ public final class SharedTrainer implements AutoCloseable {
         threshold(o, o.threshold() * workerLearningRate), batchSize)
         .batchSizePerWorker(batchSize)
         .workersPerNode(workersPerNode(o, workers, sc.isLocal()))
-        .residualPostProcessor(residual(o))
+        .residualPostProcessor(new CarriedResidual(runId, o.residualClip()))
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartitioner(new NoOpRepartitioner())
         .storageLevel(StorageLevel.MEMORY_ONLY_SER())
@@ -165,11 +161,6 @@ public final class SharedTrainer implements AutoCloseable {
     };
   }
 
-  private static ResidualPostProcessor residual(SharingOptions o) {
-    return o.residualClip() > 0
-        ? new ResidualClippingPostProcessor(o.residualClip(), FIT_RESIDUAL_CLIP_FREQUENCY)
-        : new NoOpResidualPostProcessor();
-  }
 
   /**
    * One epoch over {@code split} of {@code table}, its rows shuffled by {@code shuffleSeed} into
@@ -321,6 +312,7 @@ public final class SharedTrainer implements AutoCloseable {
     try {
       ExecutorJobs.onEach(sc, () -> {
         WorkerRun.deactivate(id);
+        CarriedResidual.forget(id);
         return Boolean.TRUE;
       });
     } catch (RuntimeException e) {

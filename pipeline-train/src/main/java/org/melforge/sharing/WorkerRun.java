@@ -1,5 +1,6 @@
 package org.melforge.sharing;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -7,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
@@ -47,8 +46,7 @@ public final class WorkerRun {
   private volatile EpochMetrics metrics;
   private final Map<String, CodeStatistics> codes = new HashMap<>();
   private final Map<Thread, AtomicLong> steps = new ConcurrentHashMap<>();
-  private final Set<VectorQuantizerLayer> quantizers =
-      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  private final List<WeakReference<VectorQuantizerLayer>> quantizers = new ArrayList<>();
   private final Map<VectorQuantizerLayer, String> trainedWith =
       Collections.synchronizedMap(new java.util.IdentityHashMap<>());
   private final ThreadLocal<Map<String, INDArray>> step = ThreadLocal.withInitial(HashMap::new);
@@ -132,7 +130,7 @@ public final class WorkerRun {
    * the installed state) and notes the state it trains with in this round.
    */
   public void training(VectorQuantizerLayer layer) {
-    if (quantizers.add(layer)) {
+    if (register(layer)) {
       QuantizerState s = state;
       if (s != null) {
         s.applyTo(layer);
@@ -181,13 +179,34 @@ public final class WorkerRun {
   }
 
   /**
+   * Registers a replica unless it is already (by identity: DL4J layers define equals and hashCode
+   * over their fields, input arrays of closed workspaces included); whether it was new.
+   */
+  private boolean register(VectorQuantizerLayer layer) {
+    synchronized (quantizers) {
+      for (WeakReference<VectorQuantizerLayer> ref : quantizers) {
+        if (ref.get() == layer) {
+          return false;
+        }
+      }
+      quantizers.add(new WeakReference<>(layer));
+      return true;
+    }
+  }
+
+  /**
    * Runs {@code action} on every registered replica that is still alive, forgetting the others:
-   * DL4J closes the parameters of the replicas it discards (those of ParallelWrapper threads
-   * other than the first, when their trainer stops), and an operation on them then fails.
+   * garbage-collected ones, and those whose parameters DL4J closed (it closes the replicas of
+   * ParallelWrapper threads other than the first when their trainer stops; an operation on them
+   * then fails).
    */
   private void forEachLive(java.util.function.Consumer<VectorQuantizerLayer> action) {
     synchronized (quantizers) {
-      quantizers.removeIf(q -> {
+      quantizers.removeIf(ref -> {
+        VectorQuantizerLayer q = ref.get();
+        if (q == null) {
+          return true;
+        }
         try {
           action.accept(q);
           return false;

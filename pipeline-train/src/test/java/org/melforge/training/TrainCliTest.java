@@ -18,6 +18,7 @@ import org.melforge.config.Setting;
 import org.melforge.features.FeaturesJob;
 import org.melforge.features.FeaturesOptions;
 import org.melforge.model.ModelSpec;
+import org.melforge.sharing.SharingOptions;
 import org.melforge.spark.TestSpark;
 
 /**
@@ -140,17 +141,22 @@ class TrainCliTest {
   }
 
   @Test
-  void keysPrintsEveryModelAndTrainKeyWithItsDefault() {
+  void keysPrintsEveryModelTrainAndSharingKeyWithItsDefault() {
     Outcome r = run("keys");
     assertEquals(TrainCli.OK, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
-    assertEquals(ModelSpec.SCHEMA.settings().size() + TrainOptions.SCHEMA.settings().size(), lines.size());
+    assertEquals(ModelSpec.SCHEMA.settings().size() + TrainOptions.SCHEMA.settings().size()
+        + SharingOptions.SCHEMA.settings().size(), lines.size());
     for (Setting s : ModelSpec.SCHEMA.settings()) {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith("model." + s.path() + " ")), "model." + s.path());
     }
     for (Setting s : TrainOptions.SCHEMA.settings()) {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith("train." + s.path() + " ")), "train." + s.path());
     }
+    for (Setting s : SharingOptions.SCHEMA.settings()) {
+      assertTrue(lines.stream().anyMatch(l -> l.startsWith("sharing." + s.path() + " ")), "sharing." + s.path());
+    }
+    assertTrue(lines.stream().anyMatch(l -> l.matches("sharing\\.mode\\s+\"shared\"\\s+.*")), r.out());
     assertTrue(lines.stream().anyMatch(l -> l.matches("model\\.codebook-update\\s+\"ema\"\\s+.*\\[ema, loss\\]")),
         r.out());
     assertTrue(lines.stream().anyMatch(l -> l.matches("train\\.epochs\\s+10\\s+epochs in total")), r.out());
