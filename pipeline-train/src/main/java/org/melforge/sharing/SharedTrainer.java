@@ -10,7 +10,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.NoOpResidualPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.ResidualClippingPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.AdaptiveThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.TargetSparsityThresholdAlgorithm;
@@ -46,6 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class SharedTrainer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedTrainer.class);
+  private static final int RESIDUAL_CLIP_FREQUENCY = 5;
 
   private final SparkContext sc;
   private final TokenizerModel model;
@@ -77,13 +81,13 @@ public final class SharedTrainer implements AutoCloseable {
     this.seed = seed;
     TrainingMaster<?, ?> master = SharingOptions.AVERAGING.equals(options.mode())
         ? averaging(options, workers, batchSize, seed)
-        : sharing(options, workers, batchSize, workerLearningRate, seed, sc, runId);
+        : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
     install();
   }
 
   private static TrainingMaster<?, ?> sharing(SharingOptions o, int workers, int batchSize,
-      double workerLearningRate, long seed, SparkContext sc, String runId) {
+      double workerLearningRate, long seed, SparkContext sc) {
     String driverHost = sc.getConf().get("spark.driver.host", "");
     boolean loopback = sc.isLocal() || driverHost.startsWith("127.") || driverHost.equals("localhost");
     String controller = !o.controllerAddress().isEmpty() ? o.controllerAddress()
@@ -104,7 +108,7 @@ public final class SharedTrainer implements AutoCloseable {
         threshold(o, o.threshold() * workerLearningRate), batchSize)
         .batchSizePerWorker(batchSize)
         .workersPerNode(workersPerNode(o, workers, sc.isLocal()))
-        .residualPostProcessor(new CarriedResidual(runId, o.residualClip()))
+        .residualPostProcessor(residual(o))
         .rddTrainingApproach(RDDTrainingApproach.Direct)
         .repartitioner(new NoOpRepartitioner())
         .storageLevel(StorageLevel.MEMORY_ONLY_SER())
@@ -147,6 +151,12 @@ public final class SharedTrainer implements AutoCloseable {
   /** Training threads per executor: as configured, else all workers in local mode, 1 otherwise. */
   static int workersPerNode(SharingOptions o, int workers, boolean local) {
     return o.workersPerNode() > 0 ? o.workersPerNode() : local ? workers : 1;
+  }
+
+  private static ResidualPostProcessor residual(SharingOptions o) {
+    return o.residualClip() > 0
+        ? new ResidualClippingPostProcessor(o.residualClip(), RESIDUAL_CLIP_FREQUENCY)
+        : new NoOpResidualPostProcessor();
   }
 
   static ThresholdAlgorithm threshold(SharingOptions o, double value) {
@@ -312,7 +322,6 @@ public final class SharedTrainer implements AutoCloseable {
     try {
       ExecutorJobs.onEach(sc, () -> {
         WorkerRun.deactivate(id);
-        CarriedResidual.forget(id);
         return Boolean.TRUE;
       });
     } catch (RuntimeException e) {

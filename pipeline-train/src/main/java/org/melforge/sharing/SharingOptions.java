@@ -25,8 +25,8 @@ import org.melforge.config.Setting;
  * @param thresholdAlgorithm {@code fixed}, {@code adaptive} or {@code target-sparsity}
  * @param threshold encoding threshold, as a fraction of a worker's learning rate (the initial
  *     value for the adaptive algorithms)
- * @param residualClip clip each worker's residual to this many thresholds after every step (0:
- *     keep the whole residual); residuals are carried from round to round ({@link CarriedResidual})
+ * @param residualClip clip each worker's residual to this many thresholds every 5 steps (0: keep
+ *     the whole residual; DL4J drops it at the end of every round anyway)
  * @param port UDP port of the parameter-server transport on the driver (executor N uses
  *     port + 1 + N)
  * @param networkMask network (CIDR) executors take their transport address from ("" : loopback
@@ -59,7 +59,7 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
       Setting.choice("threshold-algorithm", List.of("fixed", "adaptive", "target-sparsity"),
           "update encoding threshold algorithm"),
       Setting.number("threshold", 1e-6, 1e3, "encoding threshold as a fraction of the worker rate"),
-      Setting.number("residual-clip", 0, 1e6, "residual clip in thresholds after each step (0: never clip)"),
+      Setting.number("residual-clip", 0, 1e6, "residual clip in thresholds, every 5 steps (0: never clip)"),
       Setting.integer("port", 1024, 65535, "UDP port of the parameter-server transport"),
       Setting.optionalString("network-mask", "CIDR of the transport network (\"\": automatic)"),
       Setting.optionalString("controller-address", "driver address for the transport (\"\": automatic)")),
