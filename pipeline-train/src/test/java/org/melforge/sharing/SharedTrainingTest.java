@@ -25,7 +25,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Gradient sharing in Spark local mode: two workers (two DL4J replicas in the local executor,
- * sharing threshold-encoded updates), the project's EMA synchronisation between rounds.
+ * sharing threshold-encoded updates), the project's EMA synchronisation between rounds. Which
+ * ParallelWrapper thread takes a batch is DL4J's choice, so this asserts that every replica that
+ * trained used the installed state; that each of two executors trains every round is asserted by
+ * {@code SharedTrainingClusterTest}.
  */
 class SharedTrainingTest {
 
@@ -62,7 +65,6 @@ class SharedTrainingTest {
       long expectedSteps = (perWorker + 3) / 4;
       long step = 0;
       long examples = 0;
-      int mostReplicas = 0;
       try (EpochRounds epoch = trainer.epoch(table, "train", 11, 0, false)) {
         assertEquals(expectedSteps, epoch.rounds(), "one step per worker and round");
         for (int r = 0; r < epoch.rounds(); r++) {
@@ -70,13 +72,10 @@ class SharedTrainingTest {
           step += round.steps();
           examples += round.metrics().examples();
           assertTrue(trainer.replicasLastRound() >= 1, "replicas trained with the installed state");
-          mostReplicas = Math.max(mostReplicas, trainer.replicasLastRound());
           assertReplicasAgree(trainer.fingerprints());
         }
       }
       assertEquals(rows, examples, "every train row once, the rows dealt evenly to both workers");
-      assertEquals(2, mostReplicas, "both ParallelWrapper replicas trained (which thread takes a"
-          + " batch is DL4J's choice), each with the state the driver installed");
       assertEquals(expectedSteps, step);
       assertEquals(expectedSteps, model.iterations(), "the driver's model counts global steps");
       assertTrue(trainer.revivedCodes() > 0, "dead codes were revived (on the driver only)");
