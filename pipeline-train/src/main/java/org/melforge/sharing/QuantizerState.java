@@ -46,11 +46,6 @@ final class QuantizerState implements Serializable {
     return ((VectorQuantizer) q.conf().getLayer()).update() == VectorQuantizer.Update.EMA;
   }
 
-  /** Whether the model has any EMA quantizer. */
-  boolean isEmpty() {
-    return layers.isEmpty();
-  }
-
   /** Writes this state into {@code replica}, if it holds a layer of the same name. */
   void applyTo(VectorQuantizerLayer replica) {
     Map<String, INDArray> params = layers.get(replica.conf().getLayer().getLayerName());

@@ -24,9 +24,4 @@ record RoundReport(String executorId, List<Long> stepsPerReplica, EpochMetrics m
   long batches() {
     return stepsPerReplica.stream().mapToLong(Long::longValue).sum();
   }
-
-  /** Steps of the busiest replica. */
-  long maxSteps() {
-    return stepsPerReplica.stream().mapToLong(Long::longValue).max().orElse(0);
-  }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melforge.spark.SparkRuntime;
 import org.melforge.spark.TestSpark;
+import org.melforge.training.JsonLines;
 import org.melforge.training.SampleTables;
 
 /**
@@ -88,7 +89,7 @@ class KillDriverTest {
             .toList());
     JsonNode checkpoint = JSON.readTree(mid.get().resolve("checkpoint.json").toFile());
     long checkpointStep = checkpoint.get("global_step").asLong();
-    List<JsonNode> before = rows(out.resolve("rounds.jsonl"));
+    List<JsonNode> before = JsonLines.read(out.resolve("rounds.jsonl"));
     double initialLoss = meanLoss(before.subList(0, 2));
     List<JsonNode> upToCheckpoint = before.stream()
         .filter(r -> r.get("global_step").asLong() <= checkpointStep).toList();
@@ -102,7 +103,7 @@ class KillDriverTest {
     assertTrue(log.contains("resuming after epoch 2 round " + checkpoint.get("round").asInt()),
         "resumed from the mid-epoch checkpoint");
 
-    List<JsonNode> after = rows(out.resolve("rounds.jsonl"));
+    List<JsonNode> after = JsonLines.read(out.resolve("rounds.jsonl"));
     for (int i = 1; i < after.size(); i++) {
       assertTrue(after.get(i).get("global_step").asLong() > after.get(i - 1).get("global_step").asLong(),
           "round rows in step order, none twice: " + after);
@@ -113,7 +114,7 @@ class KillDriverTest {
     assertTrue(loss < 0.9 * initialLoss, "resumed at " + loss + ", not at the initial " + initialLoss);
     assertTrue(loss < 1.5 * lossAtCheckpoint,
         "resumed at " + loss + ", near the " + lossAtCheckpoint + " of the checkpoint");
-    assertEquals(List.of(1, 2, 3, 4), rows(out.resolve("history.jsonl")).stream()
+    assertEquals(List.of(1, 2, 3, 4), JsonLines.read(out.resolve("history.jsonl")).stream()
         .map(r -> r.get("epoch").asInt()).toList());
   }
 
@@ -122,11 +123,4 @@ class KillDriverTest {
     return rows.stream().mapToDouble(r -> r.get("train_total").asDouble()).average().orElseThrow();
   }
 
-  private static List<JsonNode> rows(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
-      out.add(JSON.readTree(line));
-    }
-    return out;
-  }
 }

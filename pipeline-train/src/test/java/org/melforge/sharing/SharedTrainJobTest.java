@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TinyPresets;
 import org.melforge.spark.TestSpark;
+import org.melforge.training.JsonLines;
 import org.melforge.training.SampleTables;
 import org.melforge.training.TrainJob;
 import org.melforge.training.TrainOptions;
@@ -59,20 +60,13 @@ class SharedTrainJobTest {
         .execute();
   }
 
-  private static List<JsonNode> rows(Path file) throws IOException {
-    List<JsonNode> out = new ArrayList<>();
-    for (String line : Files.readAllLines(file)) {
-      out.add(JSON.readTree(line));
-    }
-    return out;
-  }
 
   @Test
   void lossFallsCheckpointsRecordSharingAndResumeContinues() throws IOException {
     Path out = tmp.resolve("shared");
     TrainResult three = train(out, "train.epochs=3", "train.checkpoint-interval-minutes=1e-9");
 
-    List<JsonNode> epochs = rows(out.resolve("history.jsonl"));
+    List<JsonNode> epochs = JsonLines.read(out.resolve("history.jsonl"));
     assertEquals(3, epochs.size());
     double first = epochs.get(0).get("train_total").asDouble();
     double last = epochs.get(2).get("train_total").asDouble();
@@ -81,7 +75,7 @@ class SharedTrainJobTest {
     assertTrue(epochs.get(0).get("samples_per_second").asDouble() > 0);
     assertTrue(epochs.get(0).has("train_vq_perplexity"), "merged code counts: " + epochs.get(0));
 
-    List<JsonNode> rounds = rows(out.resolve("rounds.jsonl"));
+    List<JsonNode> rounds = JsonLines.read(out.resolve("rounds.jsonl"));
     assertTrue(rounds.size() >= 3, "round rows: " + rounds.size());
     assertEquals(three.globalStep(), rounds.get(rounds.size() - 1).get("global_step").asLong());
 
@@ -97,7 +91,7 @@ class SharedTrainJobTest {
 
     TrainResult four = train(out, "train.epochs=4", "train.resume=true");
     assertEquals(3, four.startEpoch());
-    List<JsonNode> resumed = rows(out.resolve("history.jsonl"));
+    List<JsonNode> resumed = JsonLines.read(out.resolve("history.jsonl"));
     assertEquals(4, resumed.size());
     assertEquals(epochs.get(2).toString(), resumed.get(2).toString(), "earlier rows kept");
     assertEquals(three.globalStep() * 4 / 3, four.globalStep(), "one more epoch of steps");

@@ -111,11 +111,7 @@ class TrainJobTest {
   }
 
   private static List<JsonNode> historyRows(Path output) throws IOException {
-    List<JsonNode> rows = new ArrayList<>();
-    for (String line : Files.readAllLines(output.resolve(MetricsHistory.JSONL))) {
-      rows.add(JSON.readTree(line));
-    }
-    return rows;
+    return JsonLines.read(output.resolve(MetricsHistory.JSONL));
   }
 
   private static List<String> epochFolders(Path output) throws IOException {
