@@ -1,15 +1,22 @@
 #!/usr/bin/env bash
 # Convergence of gradient sharing against its fair yardstick, for every tiny preset: W workers of
 # batch B (sharing.mode=shared, local[W]) against one JVM with batch W*B (sharing.mode=single),
-# same learning rate, seed, epochs and therefore samples. Prints the valid loss of the last epoch
-# of both and their ratio. Features come from the corpora in ../shared/data (or $STUDY_DATA).
+# same learning rate, seed, epochs and therefore samples. For each preset and seed it prints the
+# valid loss of the last epoch of both and their ratio, then the ratio of the means over the seeds.
+# Features come from the corpora in ../shared/data (or $STUDY_DATA).
 #   pipeline-train/bench/convergence.sh [EPOCHS] [extra key=value for the shared runs...]
+# Environment: STUDY_PRESETS (default: the four tiny presets), STUDY_SEEDS (default: 11),
+# STUDY_WORKERS W (2), STUDY_BATCH B (4), STUDY_OUT (/tmp/melforge-convergence), STUDY_TAG (a name
+# for the shared runs' variant, so variants share the single-JVM runs; default: shared).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 EPOCHS="${1:-20}"; shift || true
 DATA="${STUDY_DATA:-$HERE/../shared/data}"
 OUT="${STUDY_OUT:-/tmp/melforge-convergence}"
 W="${STUDY_WORKERS:-2}"; B="${STUDY_BATCH:-4}"
+PRESETS="${STUDY_PRESETS:-timbre-vae-tiny vqvae-80x128-tiny vqvae-128x320-tiny auddsr-tiny}"
+SEEDS="${STUDY_SEEDS:-11}"
+TAG="${STUDY_TAG:-shared}"
 mkdir -p "$OUT"
 if [[ ! -d "$OUT/features/speech" ]]; then
   cat > "$OUT/features.conf" <<CONF
@@ -23,17 +30,31 @@ features {
 CONF
   "$HERE/submit/features" run --conf "$OUT/features.conf" >/dev/null
 fi
-last_valid() { tail -1 "$1/history.jsonl" | python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); print(r["valid_total"])'; }
-printf "%-20s %12s %12s %8s\n" preset single_W*B shared_WxB ratio
-for preset in timbre-vae-tiny vqvae-80x128-tiny vqvae-128x320-tiny auddsr-tiny; do
+last_valid() { tail -1 "$1/history.jsonl" | python3 -c 'import json,sys; print(json.loads(sys.stdin.read())["valid_total"])'; }
+completed() { [[ -f "$1/history.jsonl" ]] && [[ "$(wc -l < "$1/history.jsonl")" -ge "$EPOCHS" ]]; }
+printf "%-20s %5s %12s %12s %8s\n" preset seed single_W*B "${TAG}_WxB" ratio
+for preset in $PRESETS; do
   table="$OUT/features/speech"; [[ "$preset" == timbre-vae-tiny || "$preset" == vqvae-80x128-tiny ]] && table="$OUT/features/nsynth"
-  common=(--preset "$preset" --table "$table" --epochs "$EPOCHS" train.seed=11 train.progress-interval-seconds=600)
-  rm -rf "$OUT/$preset-single" "$OUT/$preset-shared"
-  "$HERE/submit/train" run "${common[@]}" --output "$OUT/$preset-single" sharing.mode=single \
-    train.batch-size=$((W * B)) > "$OUT/$preset-single.log" 2>&1
-  MELFORGE_JAVA_OPTS="-Dspark.master=local[$W]" "$HERE/submit/train" run "${common[@]}" \
-    --output "$OUT/$preset-shared" sharing.mode=shared train.batch-size="$B" "$@" \
-    > "$OUT/$preset-shared.log" 2>&1
-  s=$(last_valid "$OUT/$preset-single"); d=$(last_valid "$OUT/$preset-shared")
-  printf "%-20s %12.5f %12.5f %8.3f\n" "$preset" "$s" "$d" "$(python3 -c "print($d/$s)")"
+  singles=() shareds=()
+  for seed in $SEEDS; do
+    common=(--preset "$preset" --table "$table" --epochs "$EPOCHS" train.seed="$seed" train.progress-interval-seconds=600)
+    single="$OUT/$preset-e$EPOCHS-s$seed-single" shared="$OUT/$preset-e$EPOCHS-s$seed-$TAG"
+    if ! completed "$single"; then
+      rm -rf "$single"
+      "$HERE/submit/train" run "${common[@]}" --output "$single" sharing.mode=single \
+        train.batch-size=$((W * B)) > "$single.log" 2>&1
+    fi
+    rm -rf "$shared"
+    MELFORGE_JAVA_OPTS="-Dspark.master=local[$W]" "$HERE/submit/train" run "${common[@]}" \
+      --output "$shared" sharing.mode=shared train.batch-size="$B" "$@" > "$shared.log" 2>&1
+    s=$(last_valid "$single"); d=$(last_valid "$shared")
+    singles+=("$s"); shareds+=("$d")
+    printf "%-20s %5s %12.5f %12.5f %8.3f\n" "$preset" "$seed" "$s" "$d" "$(python3 -c "print($d/$s)")"
+  done
+  python3 - "${#singles[@]}" "${singles[@]}" "${shareds[@]}" <<'PY'
+import sys
+n = int(sys.argv[1]); s = [float(v) for v in sys.argv[2:2 + n]]; d = [float(v) for v in sys.argv[2 + n:]]
+if n > 1:
+    print("%-20s %5s %12.5f %12.5f %8.3f" % ("  mean", n, sum(s) / n, sum(d) / n, sum(d) / sum(s)))
+PY
 done
