@@ -7,7 +7,8 @@
 #   pipeline-train/bench/convergence.sh [EPOCHS] [extra key=value for the shared runs...]
 # Environment: STUDY_PRESETS (default: the four tiny presets), STUDY_SEEDS (default: 11),
 # STUDY_WORKERS W (2), STUDY_BATCH B (4), STUDY_OUT (/tmp/melforge-convergence), STUDY_TAG (a name
-# for the shared runs' variant, so variants share the single-JVM runs; default: shared).
+# for the shared runs' variant, so variants share the single-JVM runs; default: shared),
+# STUDY_JAVA_OPTS (JVM options of the shared runs).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 EPOCHS="${1:-20}"; shift || true
@@ -45,7 +46,7 @@ for preset in $PRESETS; do
         train.batch-size=$((W * B)) > "$single.log" 2>&1
     fi
     rm -rf "$shared"
-    MELFORGE_JAVA_OPTS="-Dspark.master=local[$W]" "$HERE/submit/train" run "${common[@]}" \
+    MELFORGE_JAVA_OPTS="-Dspark.master=local[$W] ${STUDY_JAVA_OPTS:-}" "$HERE/submit/train" run "${common[@]}" \
       --output "$shared" sharing.mode=shared train.batch-size="$B" "$@" > "$shared.log" 2>&1
     s=$(last_valid "$single"); d=$(last_valid "$shared")
     singles+=("$s"); shareds+=("$d")
