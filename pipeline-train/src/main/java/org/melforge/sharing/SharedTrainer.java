@@ -171,7 +171,6 @@ public final class SharedTrainer implements AutoCloseable {
     };
   }
 
-
   /**
    * One epoch over {@code split} of {@code table}, its rows shuffled by {@code shuffleSeed} into
    * one partition per worker, at most {@code maxSteps} steps (0: all); {@code rampUp} starts with

@@ -122,5 +122,4 @@ class KillDriverTest {
   private static double meanLoss(List<JsonNode> rows) {
     return rows.stream().mapToDouble(r -> r.get("train_total").asDouble()).average().orElseThrow();
   }
-
 }

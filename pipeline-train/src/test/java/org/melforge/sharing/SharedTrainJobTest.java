@@ -16,6 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melforge.data.FeatureTable;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TinyPresets;
 import org.melforge.spark.TestSpark;
@@ -60,7 +61,6 @@ class SharedTrainJobTest {
         .execute();
   }
 
-
   @Test
   void lossFallsCheckpointsRecordSharingAndResumeContinues() throws IOException {
     Path out = tmp.resolve("shared");
@@ -101,7 +101,7 @@ class SharedTrainJobTest {
   void theVaeBetaFollowsTheGlobalStepOfAllWorkers() throws IOException {
     Path out = tmp.resolve("vae");
     TrainResult one = trainPreset("timbre-vae-tiny", out, "train.epochs=1", "model.beta-warmup-steps=20");
-    long rows = org.melforge.data.FeatureTable.open(spark, tables.nsynth()).count("train");
+    long rows = FeatureTable.open(spark, tables.nsynth()).count("train");
     long perWorker = (rows + 1) / 2;
     assertEquals((perWorker + 1) / 2, one.globalStep(),
         "a global step is one batch of 2 of each of the 2 workers");
