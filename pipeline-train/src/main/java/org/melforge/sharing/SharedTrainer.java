@@ -10,6 +10,10 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.optimize.solvers.accumulation.EncodedGradientsAccumulator;
+import org.deeplearning4j.optimize.solvers.accumulation.EncodingHandler;
+import org.deeplearning4j.optimize.solvers.accumulation.GradientsAccumulator;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.residual.NoOpResidualPostProcessor;
@@ -153,6 +157,26 @@ public final class SharedTrainer implements AutoCloseable {
     return o.workersPerNode() > 0 ? o.workersPerNode() : local ? workers : 1;
   }
 
+  /**
+   * DL4J's update encoder for one JVM ({@code sharing.mode = encoded}): the accumulator and
+   * encoding handler of gradient sharing with its threshold settings at {@code learningRate},
+   * every step's update encoded and its decoded message applied, the residual kept across rounds.
+   */
+  public static GradientsAccumulator localEncoder(SharingOptions o, double learningRate,
+      ComputationGraph graph) {
+    ThresholdAlgorithm threshold = threshold(o, o.threshold() * learningRate);
+    ResidualPostProcessor residual = residual(o);
+    EncodedGradientsAccumulator encoder = new EncodedGradientsAccumulator.Builder(1)
+        .messageHandler(new EncodingHandler(threshold, residual, null, false))
+        .thresholdAlgorithm(threshold)
+        .residualPostProcessor(residual)
+        .memoryParameters(EncodedGradientsAccumulator.getOptimalBufferSize(graph, 1, 2), 2)
+        .build();
+    encoder.fallbackToSingleConsumerMode(true);
+    encoder.touch();
+    return encoder;
+  }
+
   private static ResidualPostProcessor residual(SharingOptions o) {
     return o.residualClip() > 0
         ? new ResidualClippingPostProcessor(o.residualClip(), RESIDUAL_CLIP_FREQUENCY)
@@ -160,7 +184,7 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   static ThresholdAlgorithm threshold(SharingOptions o, double value) {
-    return switch (o.thresholdAlgorithm()) {
+    return new LosslessThreshold(switch (o.thresholdAlgorithm()) {
       case "fixed" -> new FixedThresholdAlgorithm(value);
       case "adaptive" -> new AdaptiveThresholdAlgorithm(value);
       case "target-sparsity" -> new TargetSparsityThresholdAlgorithm(value,
@@ -168,7 +192,7 @@ public final class SharedTrainer implements AutoCloseable {
           TargetSparsityThresholdAlgorithm.DEFAULT_DECAY_RATE);
       default -> throw new IllegalArgumentException("unknown sharing.threshold-algorithm "
           + o.thresholdAlgorithm());
-    };
+    });
   }
 
   /**

@@ -11,8 +11,10 @@ import org.melforge.config.Setting;
  * The {@code sharing} section: how training is spread over Spark executors.
  *
  * @param mode {@code shared} (gradient sharing, DL4J {@code SharedTrainingMaster}),
- *     {@code averaging} ({@code ParameterAveragingTrainingMaster}) or {@code single} (one JVM,
- *     rows streamed through the driver)
+ *     {@code averaging} ({@code ParameterAveragingTrainingMaster}), {@code single} (one JVM,
+ *     rows streamed through the driver) or {@code encoded} (as {@code single}, but every update
+ *     passes through gradient sharing's threshold encoder, {@link SharedTrainer#localEncoder}: the
+ *     encoder's cost to convergence without any distribution)
  * @param workers workers W in total (0: executors x workers-per-node; local mode: its threads)
  * @param workersPerNode training threads per executor JVM (0: 1 on a cluster, all in local mode)
  * @param syncInterval steps per worker between two synchronisations of non-gradient state (EMA
@@ -44,11 +46,14 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
   public static final String AVERAGING = "averaging";
   /** One JVM. */
   public static final String SINGLE = "single";
+  /** One JVM, updates through the threshold encoder. */
+  public static final String ENCODED = "encoded";
 
   /** The documented keys of the {@code sharing} section. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("sharing", List.of(
-      Setting.choice("mode", List.of(SHARED, AVERAGING, SINGLE),
-          "shared (gradient sharing) | averaging (parameter averaging) | single (one JVM)"),
+      Setting.choice("mode", List.of(SHARED, AVERAGING, SINGLE, ENCODED),
+          "shared (gradient sharing) | averaging (parameter averaging) | single (one JVM)"
+              + " | encoded (one JVM, updates through the sharing encoder)"),
       Setting.integer("workers", 0, 1 << 16, "workers in total (0: executors x workers-per-node)"),
       Setting.integer("workers-per-node", 0, 1024,
           "training threads per executor (0: 1 on a cluster, all threads in local mode)"),
@@ -78,7 +83,7 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
 
   /** Whether training runs on Spark executors (not in one JVM). */
   public boolean distributed() {
-    return !SINGLE.equals(mode);
+    return !SINGLE.equals(mode) && !ENCODED.equals(mode);
   }
 
   /** The Adam learning rate each of {@code workers} workers uses for a configured rate. */

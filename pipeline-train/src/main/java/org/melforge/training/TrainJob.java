@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * epoch), an evaluation of the valid split after each, a checkpoint and a metrics-history row per
  * epoch (and mid-epoch checkpoints every few minutes), and resumption from the newest complete
  * checkpoint. {@code sharing.mode} chooses where the steps run: on Spark executors with gradient
- * sharing or parameter averaging ({@link SharedTrainer}), or in this JVM ({@link LocalRounds}).
+ * sharing or parameter averaging ({@link SharedTrainer}), or in this JVM ({@link LocalRounds}),
+ * optionally through gradient sharing's update encoder ({@link SharedTrainer#localEncoder}).
  * Either way an epoch is cut into rounds of {@code sharing.sync-interval} steps per worker.
  */
 public final class TrainJob {
@@ -68,6 +69,10 @@ public final class TrainJob {
     double workerRate = SharingOptions.SHARED.equals(sharing.mode())
         ? sharing.workerLearningRate(options.learningRate(), workers) : options.learningRate();
     model.graph().setLearningRate(workerRate);
+    if (SharingOptions.ENCODED.equals(sharing.mode())) {
+      model.graph().setGradientsAccumulator(
+          SharedTrainer.localEncoder(sharing, workerRate, model.graph()));
+    }
     int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
     int startRound = restored.map(r -> startRound(r, workers)).orElse(0);
     if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {

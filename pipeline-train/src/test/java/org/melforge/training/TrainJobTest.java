@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +46,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * history row per epoch; that a resumed run continues exactly where the uninterrupted run would be
  * (same global step, parameters and updater state, history rows kept); that incomplete checkpoint
  * folders are ignored; that a changed model, a table of another shape and an empty train split are
- * refused with messages naming the cause; that the VAE's metrics reach the history; and that the
+ * refused with messages naming the cause; that the VAE's metrics reach the history; that
+ * {@code sharing.mode = encoded} moves the weights by what the sharing encoder sends and nothing
+ * else; and that the
  * k-means codebook initialisation sets the centers of the encoder outputs of the first batches,
  * with EMA cluster sizes of counts per batch and sums of center x size.
  */
@@ -329,6 +332,31 @@ class TrainJobTest {
     assertTrue(result.valid().get("latent_pairwise_distance") > 0);
     assertEquals(result.valid().get("recon") + result.valid().get("beta") * result.valid().get("kl_free_bits"),
         result.valid().get("total"), 1e-5);
+  }
+
+  @Test
+  void encodedModeAppliesOnlyWhatTheSharingEncoderSends() {
+    Config c = config(VQ, speech, tmp.resolve("unused"));
+    ComputationGraph initial = TokenizerModel.create(ModelSpec.from(c), 1e-3, 7).graph();
+    train(VQ, speech, tmp.resolve("encoded-held"), "train.epochs=1", "sharing.mode=encoded",
+        "sharing.threshold=1000");
+    train(VQ, speech, tmp.resolve("encoded-sent"), "train.epochs=1", "sharing.mode=encoded");
+    ComputationGraph held = restore(tmp.resolve("encoded-held").resolve("epoch-0001"));
+    ComputationGraph sent = restore(tmp.resolve("encoded-sent").resolve("epoch-0001"));
+
+    int layers = 0;
+    int trained = 0;
+    for (Layer layer : initial.getLayers()) {
+      String name = layer.conf().getLayer().getLayerName();
+      if (layer.numParams() > 0 && !"vq".equals(name)) {
+        layers++;
+        assertEquals(layer.params(), held.getLayer(name).params(),
+            name + ": no step of 1000 x the rate was ever sent");
+        trained += layer.params().equals(sent.getLayer(name).params()) ? 0 : 1;
+      }
+    }
+    assertTrue(layers > 3, "layers compared: " + layers);
+    assertTrue(trained > layers / 2, trained + " of " + layers + " layers moved at threshold 1.0");
   }
 
   @Test

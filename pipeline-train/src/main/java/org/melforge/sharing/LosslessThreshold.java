@@ -1,0 +1,119 @@
+package org.melforge.sharing;
+
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithmReducer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.conditions.Conditions;
+
+/**
+ * A threshold algorithm that keeps DL4J's update encoder from dropping updates.
+ *
+ * <p>DL4J's {@code EncodingHandler} (1.0.0-M2) encodes each worker's update either sparsely (the
+ * indices of elements at or above the threshold) or as a bitmap (2 bits per element). In sparse
+ * mode it encodes at most {@code n / 16} elements, subtracting the threshold from each in the
+ * residual; when that limit is reached it switches to bitmap mode and re-encodes the residual,
+ * discarding the sparse message, so the first {@code n / 16} elements' steps leave the residual
+ * without ever being sent. Training then loses a share of its updates whenever the fraction of
+ * elements above the threshold crosses 1/16 (README, "Distributed training").
+ *
+ * <p>This class mirrors the handler's mode from the thresholds it returns and the counts it sees
+ * (bitmap mode falls back to sparse once fewer than {@code (n / 16 + 5) / 2} elements are
+ * encoded). When a sparse step would hit the limit, it returns a vanishing threshold for that one
+ * step instead: the handler then switches to bitmap mode at a loss of {@code n / 16} times that
+ * threshold, the residual is kept, and the next step is encoded at the delegate's threshold.
+ * Each encoding handler clones its own instance per thread, and a clone starts in bitmap mode,
+ * as the handler does.
+ */
+public final class LosslessThreshold implements ThresholdAlgorithm {
+
+  /** The switching step's threshold, as a fraction of the delegate's. */
+  static final double SWITCH_FRACTION = 1e-6;
+  private static final long serialVersionUID = 1L;
+  /** Header ints of a sparse message, counted in its length by the handler. */
+  private static final int SPARSE_HEADER = 4;
+
+  private final ThresholdAlgorithm delegate;
+  private boolean bitmap = true;
+  private Double lastDelegateThreshold;
+  private long switches;
+
+  /** Guards {@code delegate}'s thresholds. */
+  public LosslessThreshold(ThresholdAlgorithm delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public double calculateThreshold(int iteration, int epoch, Double lastThreshold,
+      Boolean lastWasDense, Double lastSparsityRatio, INDArray updatesPlusResidual) {
+    double threshold = delegate.calculateThreshold(iteration, epoch,
+        lastDelegateThreshold == null ? lastThreshold : lastDelegateThreshold, lastWasDense,
+        lastSparsityRatio, updatesPlusResidual);
+    lastDelegateThreshold = threshold;
+    long limit = updatesPlusResidual.length() / 16;
+    long above = updatesPlusResidual.scan(Conditions.absGreaterThanOrEqual(threshold)).longValue();
+    if (!bitmap) {
+      if (above + SPARSE_HEADER < limit) {
+        return threshold;
+      }
+      bitmap = true;
+      switches++;
+      return threshold * SWITCH_FRACTION;
+    }
+    if (above < (limit + 5) / 2) {
+      bitmap = false;
+    }
+    return threshold;
+  }
+
+  /** Sparse-to-bitmap switches this instance has guarded. */
+  public long switches() {
+    return switches;
+  }
+
+  /** The guarded algorithm. */
+  public ThresholdAlgorithm delegate() {
+    return delegate;
+  }
+
+  @Override
+  public ThresholdAlgorithmReducer newReducer() {
+    return new Reducer(delegate.newReducer());
+  }
+
+  @Override
+  public LosslessThreshold clone() {
+    return new LosslessThreshold(delegate.clone());
+  }
+
+  @Override
+  public String toString() {
+    return "LosslessThreshold(" + delegate + ")";
+  }
+
+  /** Reduces the delegates and guards the result. */
+  private static final class Reducer implements ThresholdAlgorithmReducer {
+    private static final long serialVersionUID = 1L;
+    private final ThresholdAlgorithmReducer delegate;
+
+    Reducer(ThresholdAlgorithmReducer delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public void add(ThresholdAlgorithm instance) {
+      delegate.add(((LosslessThreshold) instance).delegate);
+    }
+
+    @Override
+    public ThresholdAlgorithmReducer merge(ThresholdAlgorithmReducer other) {
+      delegate.merge(other == null ? null : ((Reducer) other).delegate);
+      return this;
+    }
+
+    @Override
+    public ThresholdAlgorithm getFinalResult() {
+      ThresholdAlgorithm result = delegate.getFinalResult();
+      return result == null ? null : new LosslessThreshold(result);
+    }
+  }
+}
