@@ -8,7 +8,9 @@
 # Environment: STUDY_PRESETS (default: the four tiny presets), STUDY_SEEDS (default: 11),
 # STUDY_WORKERS W (2), STUDY_BATCH B (4), STUDY_OUT (/tmp/melforge-convergence), STUDY_TAG (a name
 # for the shared runs' variant, so variants share the single-JVM runs; default: shared),
-# STUDY_JAVA_OPTS (JVM options of the shared runs).
+# STUDY_JAVA_OPTS (JVM options of the shared runs). The extra settings may change the mode too:
+# STUDY_WORKERS=1 STUDY_BATCH=8 STUDY_TAG=encoded ... sharing.mode=encoded compares one JVM with
+# the same JVM whose updates pass through the sharing encoder.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 EPOCHS="${1:-20}"; shift || true
