@@ -27,7 +27,7 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
 public final class LosslessThreshold implements ThresholdAlgorithm {
 
   /** The switching step's threshold, as a fraction of the delegate's. */
-  static final double SWITCH_FRACTION = 1e-6;
+  private static final double SWITCH_FRACTION = 1e-6;
   private static final long serialVersionUID = 1L;
   /** Header ints of a sparse message, counted in its length by the handler. */
   private static final int SPARSE_HEADER = 4;
@@ -35,7 +35,6 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
   private final ThresholdAlgorithm delegate;
   private boolean bitmap = true;
   private Double lastDelegateThreshold;
-  private long switches;
 
   /** Guards {@code delegate}'s thresholds. */
   public LosslessThreshold(ThresholdAlgorithm delegate) {
@@ -56,18 +55,12 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
         return threshold;
       }
       bitmap = true;
-      switches++;
       return threshold * SWITCH_FRACTION;
     }
     if (above < (limit + 5) / 2) {
       bitmap = false;
     }
     return threshold;
-  }
-
-  /** Sparse-to-bitmap switches this instance has guarded. */
-  public long switches() {
-    return switches;
   }
 
   /** The guarded algorithm. */
