@@ -3,6 +3,8 @@ package org.melforge.sharing;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithmReducer;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.indexing.conditions.Condition;
 import org.nd4j.linalg.indexing.conditions.Conditions;
 
 /**
@@ -29,6 +31,10 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
   /** The switching step's threshold, as a fraction of the delegate's. */
   private static final double SWITCH_FRACTION = 1e-6;
   private static final long serialVersionUID = 1L;
+  /** Every how many elements the estimate of a large update looks at. */
+  private static final int SAMPLE_STRIDE = 16;
+  /** Updates of fewer elements are always counted exactly. */
+  private static final long MIN_SAMPLED = 1 << 16;
   /** Header ints of a sparse message, counted in its length by the handler. */
   private static final int SPARSE_HEADER = 4;
 
@@ -49,7 +55,7 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
         lastSparsityRatio, updatesPlusResidual);
     lastDelegateThreshold = threshold;
     long limit = updatesPlusResidual.length() / 16;
-    long above = updatesPlusResidual.scan(Conditions.absGreaterThanOrEqual(threshold)).longValue();
+    long above = above(updatesPlusResidual, threshold, limit);
     if (!bitmap) {
       if (above + SPARSE_HEADER < limit) {
         return threshold;
@@ -61,6 +67,30 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
       bitmap = false;
     }
     return threshold;
+  }
+
+  /**
+   * How many elements of {@code updates} are at or above {@code threshold} in magnitude. From
+   * {@value #MIN_SAMPLED} elements on, an estimate from every {@value #SAMPLE_STRIDE}th element
+   * stands unless it is within a quarter of one of the handler's limits ({@code limit} and half
+   * of it), where an exact count decides: that count costs about as much as the handler's own
+   * encoding (BENCHMARKS.md, "Encoder guard").
+   */
+  private static long above(INDArray updates, double threshold, long limit) {
+    long n = updates.length();
+    Condition atOrAbove = Conditions.absGreaterThanOrEqual(threshold);
+    if (n >= MIN_SAMPLED) {
+      INDArray sample = updates.reshape(n).get(NDArrayIndex.interval(0, SAMPLE_STRIDE, n));
+      long estimate = SAMPLE_STRIDE * sample.scan(atOrAbove).longValue();
+      if (!near(estimate, limit) && !near(estimate, limit / 2)) {
+        return estimate;
+      }
+    }
+    return updates.scan(atOrAbove).longValue();
+  }
+
+  private static boolean near(long estimate, long limit) {
+    return Math.abs(estimate - limit) <= limit / 4;
   }
 
   /** The guarded algorithm. */

@@ -38,6 +38,13 @@ class LosslessThresholdTest {
   }
 
   @Test
+  void theGuardLosesNothingWhereItEstimatesLargeUpdatesFromASample() {
+    Flow flow = encode(new LosslessThreshold(new FixedThresholdAlgorithm(1.0)), 1 << 17);
+    assertTrue(flow.sparseMessages > 0 && flow.bitmapMessages > 0, flow.toString());
+    assertTrue(flow.lost < 1e-4 * flow.sent, flow.toString());
+  }
+
+  @Test
   void aGuardedAdaptiveAlgorithmAlsoLosesNothing() {
     Flow flow = encode(new LosslessThreshold(new AdaptiveThresholdAlgorithm(1.0)));
     assertTrue(flow.lost < 1e-4 * flow.sent, flow.toString());
@@ -60,6 +67,10 @@ class LosslessThresholdTest {
    * sums what was sent, kept in the residual and lost.
    */
   private static Flow encode(ThresholdAlgorithm algorithm) {
+    return encode(algorithm, LENGTH);
+  }
+
+  private static Flow encode(ThresholdAlgorithm algorithm, int length) {
     List<INDArray> messages = new ArrayList<>();
     EncodingHandler handler = new EncodingHandler(algorithm, null, null, false) {
       @Override
@@ -68,19 +79,19 @@ class LosslessThresholdTest {
       }
     };
     Nd4j.getRandom().setSeed(7);
-    INDArray residual = Nd4j.zeros(DataType.FLOAT, LENGTH);
-    INDArray fed = Nd4j.zeros(DataType.FLOAT, LENGTH);
-    INDArray sent = Nd4j.zeros(DataType.FLOAT, LENGTH);
+    INDArray residual = Nd4j.zeros(DataType.FLOAT, length);
+    INDArray fed = Nd4j.zeros(DataType.FLOAT, length);
+    INDArray sent = Nd4j.zeros(DataType.FLOAT, length);
     Flow flow = new Flow();
     for (int step = 0; step < STEPS; step++) {
       double amplitude = 1.0 + Math.sin(step * 0.7);
-      INDArray update = Nd4j.rand(DataType.FLOAT, LENGTH).subi(0.5).muli(amplitude);
+      INDArray update = Nd4j.rand(DataType.FLOAT, length).subi(0.5).muli(amplitude);
       fed.addi(update);
       residual.addi(update);
       messages.clear();
       handler.broadcastUpdates(residual, step, 0);
       for (INDArray message : messages) {
-        INDArray decoded = Nd4j.zeros(DataType.FLOAT, LENGTH);
+        INDArray decoded = Nd4j.zeros(DataType.FLOAT, length);
         if (message.data().getInt(3) == ThresholdCompression.FLEXIBLE_ENCODING) {
           flow.sparseMessages++;
           Nd4j.getExecutioner().thresholdDecode(message, decoded);
