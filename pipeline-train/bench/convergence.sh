@@ -8,7 +8,8 @@
 # Environment: STUDY_PRESETS (default: the four tiny presets), STUDY_SEEDS (default: 11),
 # STUDY_WORKERS W (2), STUDY_BATCH B (4), STUDY_OUT (/tmp/melforge-convergence), STUDY_TAG (a name
 # for the shared runs' variant, so variants share the single-JVM runs; default: shared),
-# STUDY_JAVA_OPTS (JVM options of the shared runs). The extra settings may change the mode too:
+# STUDY_JAVA_OPTS (JVM options of the shared runs), STUDY_COMMON (key=value settings for both runs,
+# e.g. a wider model; the one-JVM runs are then cached under a name that includes them). The extra settings may change the mode too:
 # STUDY_WORKERS=1 STUDY_BATCH=8 STUDY_TAG=encoded ... sharing.mode=encoded compares one JVM with
 # the same JVM whose updates pass through the sharing encoder.
 set -euo pipefail
@@ -40,8 +41,9 @@ for preset in $PRESETS; do
   table="$OUT/features/speech"; [[ "$preset" == timbre-vae-tiny || "$preset" == vqvae-80x128-tiny ]] && table="$OUT/features/nsynth"
   singles=() shareds=()
   for seed in $SEEDS; do
-    common=(--preset "$preset" --table "$table" --epochs "$EPOCHS" train.seed="$seed" train.progress-interval-seconds=600)
-    single="$OUT/$preset-e$EPOCHS-s$seed-single" shared="$OUT/$preset-e$EPOCHS-s$seed-$TAG"
+    common=(--preset "$preset" --table "$table" --epochs "$EPOCHS" train.seed="$seed" train.progress-interval-seconds=600 ${STUDY_COMMON:-})
+    single="$OUT/$preset-e$EPOCHS-s$seed-single${STUDY_COMMON:+-$(echo "$STUDY_COMMON" | tr ' =' '_-')}"
+    shared="$OUT/$preset-e$EPOCHS-s$seed-$TAG"
     if ! completed "$single"; then
       rm -rf "$single"
       "$HERE/submit/train" run "${common[@]}" --output "$single" sharing.mode=single \
