@@ -9,9 +9,9 @@
 # STUDY_WORKERS W (2), STUDY_BATCH B (4), STUDY_OUT (/tmp/melforge-convergence), STUDY_TAG (a name
 # for the shared runs' variant, so variants share the single-JVM runs; default: shared),
 # STUDY_JAVA_OPTS (JVM options of the shared runs), STUDY_COMMON (key=value settings for both runs,
-# e.g. a wider model; the one-JVM runs are then cached under a name that includes them). The extra settings may change the mode too:
-# STUDY_WORKERS=1 STUDY_BATCH=8 STUDY_TAG=encoded ... sharing.mode=encoded compares one JVM with
-# the same JVM whose updates pass through the sharing encoder.
+# e.g. a wider model; the one-JVM runs are then cached under a name that includes them).
+# The extra settings may change the mode too: STUDY_WORKERS=1 STUDY_BATCH=8 STUDY_TAG=encoded ...
+# sharing.mode=encoded compares one JVM with the same JVM whose updates pass through the encoder.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 EPOCHS="${1:-20}"; shift || true

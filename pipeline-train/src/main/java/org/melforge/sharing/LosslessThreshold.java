@@ -35,8 +35,12 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
   private static final int SAMPLE_STRIDE = 16;
   /** Updates of fewer elements are always counted exactly. */
   private static final long MIN_SAMPLED = 1 << 16;
+  /** The handler's sparse messages hold fewer than 1 / this of an update's elements. */
+  private static final int SPARSE_SHARE = 16;
   /** Header ints of a sparse message, counted in its length by the handler. */
   private static final int SPARSE_HEADER = 4;
+  /** Ints a bitmap message holds beyond n / 16: bitmap mode ends below half of n / 16 + this. */
+  private static final int BITMAP_EXTRA = 5;
 
   private final ThresholdAlgorithm delegate;
   private boolean bitmap = true;
@@ -54,7 +58,7 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
         lastDelegateThreshold == null ? lastThreshold : lastDelegateThreshold, lastWasDense,
         lastSparsityRatio, updatesPlusResidual);
     lastDelegateThreshold = threshold;
-    long limit = updatesPlusResidual.length() / 16;
+    long limit = updatesPlusResidual.length() / SPARSE_SHARE;
     long above = above(updatesPlusResidual, threshold, limit);
     if (!bitmap) {
       if (above + SPARSE_HEADER < limit) {
@@ -63,7 +67,7 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
       bitmap = true;
       return threshold * SWITCH_FRACTION;
     }
-    if (above < (limit + 5) / 2) {
+    if (above < (limit + BITMAP_EXTRA) / 2) {
       bitmap = false;
     }
     return threshold;

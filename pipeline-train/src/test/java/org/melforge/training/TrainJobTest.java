@@ -48,9 +48,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * folders are ignored; that a changed model, a table of another shape and an empty train split are
  * refused with messages naming the cause; that the VAE's metrics reach the history; that
  * {@code sharing.mode = encoded} moves the weights by what the sharing encoder sends and nothing
- * else; and that the
- * k-means codebook initialisation sets the centers of the encoder outputs of the first batches,
- * with EMA cluster sizes of counts per batch and sums of center x size.
+ * else; and that the k-means codebook initialisation sets the centers of the encoder outputs of
+ * the first batches, with EMA cluster sizes of counts per batch and sums of center x size.
  */
 class TrainJobTest {
 
@@ -336,8 +335,10 @@ class TrainJobTest {
 
   @Test
   void encodedModeAppliesOnlyWhatTheSharingEncoderSends() {
-    Config c = config(VQ, speech, tmp.resolve("unused"));
-    ComputationGraph initial = TokenizerModel.create(ModelSpec.from(c), 1e-3, 7).graph();
+    Config c = config(VQ, speech, tmp.resolve("encoded-held"));
+    TrainOptions options = TrainOptions.from(c);
+    ComputationGraph initial =
+        TokenizerModel.create(ModelSpec.from(c), options.learningRate(), options.seed()).graph();
     train(VQ, speech, tmp.resolve("encoded-held"), "train.epochs=1", "sharing.mode=encoded",
         "sharing.threshold=1000");
     train(VQ, speech, tmp.resolve("encoded-sent"), "train.epochs=1", "sharing.mode=encoded");
