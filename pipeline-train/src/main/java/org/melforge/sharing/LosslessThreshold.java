@@ -97,6 +97,11 @@ public final class LosslessThreshold implements ThresholdAlgorithm {
     return Math.abs(estimate - limit) <= limit / 4;
   }
 
+  /** The delegate's threshold for the last step (it differs on a switching step). */
+  double delegateThreshold() {
+    return lastDelegateThreshold;
+  }
+
   /** The guarded algorithm. */
   public ThresholdAlgorithm delegate() {
     return delegate;

@@ -1,6 +1,7 @@
 package org.melforge.sharing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,6 @@ import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.solvers.accumulation.EncodedGradientsAccumulator;
-import org.deeplearning4j.optimize.solvers.accumulation.EncodingHandler;
 import org.deeplearning4j.optimize.solvers.accumulation.GradientsAccumulator;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
@@ -87,6 +87,10 @@ public final class SharedTrainer implements AutoCloseable {
         ? averaging(options, workers, batchSize, seed)
         : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
+    if (master instanceof SharedTrainingMaster shared) {
+      installEncoder(shared, options, workersPerNode(options, workers, sc.isLocal()),
+          workerLearningRate);
+    }
     install();
   }
 
@@ -158,23 +162,60 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
-   * DL4J's update encoder for one JVM ({@code sharing.mode = encoded}): the accumulator and
-   * encoding handler of gradient sharing with its threshold settings at {@code learningRate},
-   * every step's update encoded and its decoded message applied, the residual kept across rounds.
+   * Gradient sharing's update encoder for one JVM ({@code sharing.mode = encoded}): the
+   * accumulator and {@link LevelledEncodingHandler} of {@code shared} mode with its settings at
+   * {@code learningRate}, every step's update encoded and its decoded messages applied, the
+   * residual kept across rounds.
    */
   public static GradientsAccumulator localEncoder(SharingOptions o, double learningRate,
       ComputationGraph graph) {
-    ThresholdAlgorithm threshold = threshold(o, o.threshold() * learningRate);
-    ResidualPostProcessor residual = residual(o);
-    EncodedGradientsAccumulator encoder = new EncodedGradientsAccumulator.Builder(1)
-        .messageHandler(new EncodingHandler(threshold, residual, null, false))
-        .thresholdAlgorithm(threshold)
-        .residualPostProcessor(residual)
-        .memoryParameters(EncodedGradientsAccumulator.getOptimalBufferSize(graph, 1, 2), 2)
-        .build();
+    EncodedGradientsAccumulator encoder = LevelledEncodingHandler.accumulator(1,
+        graph.numParams(), threshold(o, o.threshold() * learningRate), residual(o),
+        o.encodingLevels(), false);
     encoder.fallbackToSingleConsumerMode(true);
     encoder.touch();
     return encoder;
+  }
+
+  /**
+   * Gives the DL4J training wrapper of {@code master} on every executor an accumulator whose
+   * {@link LevelledEncodingHandler} encodes and sends the workers' updates. DL4J's
+   * {@code SharedTrainingWrapper} builds its own one-level encoder in its first round unless it
+   * already holds an accumulator, and offers no setting to choose one; so the accumulator is set
+   * into the wrapper of this master's instance before that round.
+   */
+  private void installEncoder(SharedTrainingMaster master, SharingOptions o, int perNode,
+      double workerLearningRate) {
+    int instance = SharedWrapperAccess.instanceId(master);
+    long parameters = model.graph().numParams();
+    ThresholdAlgorithm threshold = threshold(o, o.threshold() * workerLearningRate);
+    ResidualPostProcessor residual = residual(o);
+    int levels = o.encodingLevels();
+    ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.installIfAbsent(instance,
+        () -> LevelledEncodingHandler.accumulator(perNode, parameters, threshold, residual, levels,
+            true)) != null);
+  }
+
+  /**
+   * Messages the update encoders of this run have sent per level, summed over the executors
+   * (for checks and tests); empty in {@code averaging} mode.
+   */
+  public long[] encoderMessagesPerLevel() {
+    if (!(spark.getTrainingMaster() instanceof SharedTrainingMaster master)) {
+      return new long[0];
+    }
+    int instance = SharedWrapperAccess.instanceId(master);
+    long[] total = new long[0];
+    for (long[] counts : ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.accumulator(instance)
+        .map(a -> a.getHandler() instanceof LevelledEncodingHandler h ? h.messagesPerLevel()
+            : new long[0])
+        .orElse(new long[0])).values()) {
+      total = Arrays.copyOf(total, Math.max(total.length, counts.length));
+      for (int i = 0; i < counts.length; i++) {
+        total[i] += counts[i];
+      }
+    }
+    return total;
   }
 
   private static ResidualPostProcessor residual(SharingOptions o) {

@@ -27,6 +27,9 @@ import org.melforge.config.Setting;
  * @param thresholdAlgorithm {@code fixed}, {@code adaptive} or {@code target-sparsity}
  * @param threshold encoding threshold, as a fraction of a worker's learning rate (the initial
  *     value for the adaptive algorithms)
+ * @param encodingLevels threshold levels of the update encoder per step: the residual is sent
+ *     at the threshold t, what is left at t/2, and so on ({@link LevelledEncodingHandler}; 1:
+ *     DL4J's single level)
  * @param residualClip clip each worker's residual to this many thresholds every 5 steps (0: keep
  *     the whole residual; DL4J drops it at the end of every round anyway)
  * @param port UDP port of the parameter-server transport on the driver (executor N uses
@@ -37,7 +40,8 @@ import org.melforge.config.Setting;
  *     {@code spark.driver.host}; loopback in local mode)
  */
 public record SharingOptions(String mode, int workers, int workersPerNode, int syncInterval,
-    String learningRateScaling, String thresholdAlgorithm, double threshold, double residualClip,
+    String learningRateScaling, String thresholdAlgorithm, double threshold, int encodingLevels,
+    double residualClip,
     int port, String networkMask, String controllerAddress) {
 
   /** Gradient sharing. */
@@ -64,6 +68,8 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
       Setting.choice("threshold-algorithm", List.of("fixed", "adaptive", "target-sparsity"),
           "update encoding threshold algorithm"),
       Setting.number("threshold", 1e-6, 1e3, "encoding threshold as a fraction of the worker rate"),
+      Setting.integer("encoding-levels", 1, 16,
+          "threshold levels per step: t, then what is left at t/2, t/4, ... (1: DL4J's one level)"),
       Setting.number("residual-clip", 0, 1e6, "residual clip in thresholds, every 5 steps (0: never clip)"),
       Setting.integer("port", 1024, 65535, "UDP port of the parameter-server transport"),
       Setting.optionalString("network-mask", "CIDR of the transport network (\"\": automatic)"),
@@ -77,7 +83,7 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
     return new SharingOptions(s.getString("mode").toLowerCase(Locale.ROOT), s.getInt("workers"),
         s.getInt("workers-per-node"), s.getInt("sync-interval"),
         s.getString("learning-rate-scaling"), s.getString("threshold-algorithm"),
-        s.getDouble("threshold"), s.getDouble("residual-clip"), s.getInt("port"),
+        s.getDouble("threshold"), s.getInt("encoding-levels"), s.getDouble("residual-clip"), s.getInt("port"),
         s.getString("network-mask"), s.getString("controller-address"));
   }
 
