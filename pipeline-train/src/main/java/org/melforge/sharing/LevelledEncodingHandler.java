@@ -31,12 +31,12 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class LevelledEncodingHandler extends WiredEncodingHandler {
 
-  /** Queued messages per level and worker that an accumulator of these handlers has room for. */
-  private static final int MESSAGES_PER_LEVEL = 2;
   /** Sparse messages hold at most n / this elements. */
   private static final int SPARSE_SHARE = 16;
   /** Header ints of a sparse message. */
   private static final int SPARSE_HEADER = 4;
+  /** Ints DL4J's buffer sizing adds to n / 16 for each message. */
+  private static final int LARGE_MESSAGE_SLACK = 65536;
   /** Ints of a bitmap message beyond n / 16. */
   private static final int BITMAP_EXTRA = 5;
 
@@ -55,17 +55,19 @@ public final class LevelledEncodingHandler extends WiredEncodingHandler {
 
   /**
    * An accumulator for {@code parties} workers of a model with {@code parameters} parameters
-   * whose updates this handler encodes, with room for every message of a step.
+   * whose updates this handler encodes. A worker sends up to 2 * levels - 1 messages a step (a
+   * level that overflows its sparse message adds a bitmap); each worker's queue and workspace
+   * hold two steps' messages of all workers, as DL4J's hold two one-message steps.
    */
   public static EncodedGradientsAccumulator accumulator(int parties, long parameters,
       ThresholdAlgorithm threshold, ResidualPostProcessor residual, int levels, boolean wired) {
-    int queue = MESSAGES_PER_LEVEL * levels * parties + 2;
+    int queue = 2 * parties * (2 * levels - 1);
+    long largestMessage = (parameters / SPARSE_SHARE + LARGE_MESSAGE_SLACK) * Integer.BYTES;
     return new EncodedGradientsAccumulator.Builder(parties)
         .messageHandler(new LevelledEncodingHandler(threshold, residual, levels, wired))
         .thresholdAlgorithm(threshold)
         .residualPostProcessor(residual)
-        .memoryParameters(EncodedGradientsAccumulator.getOptimalBufferSize(parameters, parties,
-            queue), queue)
+        .memoryParameters(largestMessage * (queue + 1), queue)
         .build();
   }
 

@@ -1,7 +1,6 @@
 package org.melforge.sharing;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +63,7 @@ public final class SharedTrainer implements AutoCloseable {
   private final int batchSize;
   private final int syncInterval;
   private final long seed;
+  private final EncoderInstaller encoder;
   private long revived;
   private Map<String, String> installed = Map.of();
   private int replicasLastRound;
@@ -87,10 +87,11 @@ public final class SharedTrainer implements AutoCloseable {
         ? averaging(options, workers, batchSize, seed)
         : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
-    if (master instanceof SharedTrainingMaster shared) {
-      installEncoder(shared, options, workersPerNode(options, workers, sc.isLocal()),
-          workerLearningRate);
-    }
+    this.encoder = master instanceof SharedTrainingMaster shared
+        ? new EncoderInstaller(shared, model.graph().numParams(),
+            threshold(options, options.threshold() * workerLearningRate), residual(options),
+            options.encodingLevels())
+        : null;
     install();
   }
 
@@ -178,44 +179,11 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
-   * Gives the DL4J training wrapper of {@code master} on every executor an accumulator whose
-   * {@link LevelledEncodingHandler} encodes and sends the workers' updates. DL4J's
-   * {@code SharedTrainingWrapper} builds its own one-level encoder in its first round unless it
-   * already holds an accumulator, and offers no setting to choose one; so the accumulator is set
-   * into the wrapper of this master's instance before that round.
-   */
-  private void installEncoder(SharedTrainingMaster master, SharingOptions o, int perNode,
-      double workerLearningRate) {
-    int instance = SharedWrapperAccess.instanceId(master);
-    long parameters = model.graph().numParams();
-    ThresholdAlgorithm threshold = threshold(o, o.threshold() * workerLearningRate);
-    ResidualPostProcessor residual = residual(o);
-    int levels = o.encodingLevels();
-    ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.installIfAbsent(instance,
-        () -> LevelledEncodingHandler.accumulator(perNode, parameters, threshold, residual, levels,
-            true)) != null);
-  }
-
-  /**
    * Messages the update encoders of this run have sent per level, summed over the executors
    * (for checks and tests); empty in {@code averaging} mode.
    */
   public long[] encoderMessagesPerLevel() {
-    if (!(spark.getTrainingMaster() instanceof SharedTrainingMaster master)) {
-      return new long[0];
-    }
-    int instance = SharedWrapperAccess.instanceId(master);
-    long[] total = new long[0];
-    for (long[] counts : ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.accumulator(instance)
-        .map(a -> a.getHandler() instanceof LevelledEncodingHandler h ? h.messagesPerLevel()
-            : new long[0])
-        .orElse(new long[0])).values()) {
-      total = Arrays.copyOf(total, Math.max(total.length, counts.length));
-      for (int i = 0; i < counts.length; i++) {
-        total[i] += counts[i];
-      }
-    }
-    return total;
+    return encoder == null ? new long[0] : encoder.messagesPerLevel(sc);
   }
 
   private static ResidualPostProcessor residual(SharingOptions o) {
@@ -280,7 +248,7 @@ public final class SharedTrainer implements AutoCloseable {
    */
   private Fitted fit(JavaRDD<MultiDataSet> data, int steps, long endStep) {
     try {
-      spark.fitMultiDataSet(data);
+      spark.fitMultiDataSet(encoder == null ? data : encoder.apply(data));
     } finally {
       data.unpersist(false);
     }

@@ -1,23 +1,31 @@
 package org.melforge.sharing;
 
 import java.lang.reflect.Field;
+import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 import org.deeplearning4j.optimize.solvers.accumulation.EncodedGradientsAccumulator;
 import org.deeplearning4j.spark.parameterserver.pw.SharedTrainingWrapper;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 
 /**
- * The two fields of DL4J 1.0.0-M2.1's gradient sharing that choosing its update encoder needs:
- * a {@link SharedTrainingMaster}'s instance id (the key of each executor's
- * {@link SharedTrainingWrapper}) and the wrapper's accumulator, which the wrapper creates, with a
- * one-level encoder, only when it has none. Both are protected and have no accessors; another
- * DL4J version without them fails here with the name of the missing field.
+ * Reaches into DL4J 1.0.0-M2.1's gradient sharing to choose its update encoder. Each executor's
+ * {@link SharedTrainingWrapper} (keyed by its {@link SharedTrainingMaster}'s instance id) builds
+ * its {@link EncodedGradientsAccumulator} with a one-level encoder in its first round, right
+ * before training starts, and offers no setting to choose another. {@link #encodeWith} then gives
+ * that accumulator another accumulator's handler and message buffers (queues and workspaces sized
+ * for that handler's messages), before the first step. The fields involved are protected and
+ * have no setters; another DL4J version without them fails here with the missing field's name.
  */
 final class SharedWrapperAccess {
 
   private static final Field INSTANCE_ID = field(SharedTrainingMaster.class, "instanceId");
   private static final Field ACCUMULATOR = field(SharedTrainingWrapper.class, "accumulator");
+  private static final Field PARTIES = field(EncodedGradientsAccumulator.class, "parties");
+  private static final Field HANDLER = field(EncodedGradientsAccumulator.class, "handler");
+  private static final Field WORKSPACES = field(EncodedGradientsAccumulator.class, "workspaces");
+  private static final Field MEMORY = field(EncodedGradientsAccumulator.class, "initialMemory");
+  private static final Field QUEUE = field(EncodedGradientsAccumulator.class, "queueSize");
 
   private SharedWrapperAccess() {}
 
@@ -26,29 +34,37 @@ final class SharedWrapperAccess {
     return (int) read(INSTANCE_ID, master);
   }
 
-  /**
-   * Sets the accumulator of this JVM's wrapper for master {@code instance} unless it has one;
-   * returns the wrapper's accumulator.
-   */
-  static EncodedGradientsAccumulator installIfAbsent(int instance,
-      Supplier<EncodedGradientsAccumulator> accumulator) {
-    SharedTrainingWrapper wrapper = SharedTrainingWrapper.getInstance(instance);
-    synchronized (wrapper) {
-      if (read(ACCUMULATOR, wrapper) == null) {
-        try {
-          ACCUMULATOR.set(wrapper, accumulator.get());
-        } catch (IllegalAccessException e) {
-          throw new IllegalStateException("cannot set " + ACCUMULATOR, e);
-        }
-      }
-      return (EncodedGradientsAccumulator) read(ACCUMULATOR, wrapper);
-    }
-  }
-
-  /** The accumulator of this JVM's wrapper for master {@code instance}, if it has one. */
+  /** The accumulator of this JVM's wrapper for master {@code instance}, once it has one. */
   static Optional<EncodedGradientsAccumulator> accumulator(int instance) {
     return Optional.ofNullable((EncodedGradientsAccumulator) read(ACCUMULATOR,
         SharedTrainingWrapper.getInstance(instance)));
+  }
+
+  /**
+   * Makes the wrapper accumulator of master {@code instance} in this JVM encode and buffer its
+   * messages as the accumulator that {@code donor} builds for its number of workers, unless it
+   * already encodes with a {@link LevelledEncodingHandler}. Returns false while the wrapper has
+   * no accumulator yet. Must run before the wrapper's first training step.
+   */
+  static boolean encodeWith(int instance, IntFunction<EncodedGradientsAccumulator> donor) {
+    Optional<EncodedGradientsAccumulator> found = accumulator(instance);
+    if (found.isEmpty()) {
+      return false;
+    }
+    EncodedGradientsAccumulator target = found.get();
+    synchronized (target) {
+      if (!(target.getHandler() instanceof LevelledEncodingHandler)) {
+        EncodedGradientsAccumulator source = donor.apply((int) read(PARTIES, target));
+        for (int i = 0; i < source.getMessages().size(); i++) {
+          target.getMessages().set(i, source.getMessages().get(i));
+        }
+        for (Field f : List.of(WORKSPACES, MEMORY, QUEUE, HANDLER)) {
+          write(f, target, read(f, source));
+        }
+        source.getHandler().initialize(target);
+      }
+    }
+    return true;
   }
 
   private static Field field(Class<?> type, String name) {
@@ -59,6 +75,14 @@ final class SharedWrapperAccess {
     } catch (NoSuchFieldException e) {
       throw new IllegalStateException("DL4J's " + type.getName() + " has no field '" + name
           + "': this DL4J version is not supported by the levelled update encoder", e);
+    }
+  }
+
+  private static void write(Field field, Object owner, Object value) {
+    try {
+      field.set(owner, value);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot set " + field, e);
     }
   }
 

@@ -1,0 +1,83 @@
+package org.melforge.sharing;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Iterator;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * Makes gradient sharing on every executor encode with a {@link LevelledEncodingHandler}. DL4J's
+ * {@code SharedTrainingWrapper} builds its accumulator, with a one-level encoder, inside the
+ * training job: after a partition's iterator exists and before it draws the first batch, and no
+ * training step runs before that batch. So each training partition's batches pass through an
+ * iterator that, before handing out a batch, gives this JVM's accumulator the levelled handler and
+ * its buffers ({@link SharedWrapperAccess#encodeWith}) until that has happened.
+ */
+final class EncoderInstaller implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+
+  private final int instance;
+  private final long parameters;
+  private final ThresholdAlgorithm threshold;
+  private final ResidualPostProcessor residual;
+  private final int levels;
+
+  /** Installs {@code levels} levels at {@code threshold} for {@code master}'s run. */
+  EncoderInstaller(SharedTrainingMaster master, long parameters, ThresholdAlgorithm threshold,
+      ResidualPostProcessor residual, int levels) {
+    this.instance = SharedWrapperAccess.instanceId(master);
+    this.parameters = parameters;
+    this.threshold = threshold;
+    this.residual = residual;
+    this.levels = levels;
+  }
+
+  /** {@code batches}, installing the encoder as the training job draws them. */
+  JavaRDD<MultiDataSet> apply(JavaRDD<MultiDataSet> batches) {
+    return batches.mapPartitions(this::installing, true);
+  }
+
+  private Iterator<MultiDataSet> installing(Iterator<MultiDataSet> batches) {
+    return new Iterator<>() {
+      private boolean installed;
+
+      @Override
+      public boolean hasNext() {
+        return batches.hasNext();
+      }
+
+      @Override
+      public MultiDataSet next() {
+        if (!installed) {
+          installed = SharedWrapperAccess.encodeWith(instance, parties ->
+              LevelledEncodingHandler.accumulator(parties, parameters, threshold, residual, levels,
+                  true));
+        }
+        return batches.next();
+      }
+    };
+  }
+
+  /** Messages sent per level by the encoders of this run, summed over the executors. */
+  long[] messagesPerLevel(SparkContext sc) {
+    int id = instance;
+    long[] total = new long[levels];
+    for (long[] counts : ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.accumulator(id)
+        .map(a -> a.getHandler() instanceof LevelledEncodingHandler h ? h.messagesPerLevel()
+            : null)
+        .orElse(new long[0])).values()) {
+      if (counts == null) {
+        throw new IllegalStateException("an executor's gradient sharing does not encode with the"
+            + " levelled handler");
+      }
+      Arrays.setAll(total, i -> total[i] + (i < counts.length ? counts[i] : 0));
+    }
+    return total;
+  }
+}
