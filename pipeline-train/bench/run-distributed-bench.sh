@@ -6,13 +6,16 @@
 #   averaging W workers of batch B, one JVM        (sharing.mode=averaging, local[W]) parameter averaging
 #   shared-w1 1 worker of batch B                  (sharing.mode=shared,    local[1]) gradient sharing's
 #             machinery without a second worker (its overhead per step, free of CPU contention)
+#   shared-l1 as shared, with DL4J's one-level encoding (sharing.encoding-levels=1) instead of the
+#             default levelled encoder
 # Every JVM gets OMP_NUM_THREADS=1 (one ND4J thread per worker: W workers on W cores). Throughput =
 # the job's own samples_per_second (history.jsonl: examples / training time of the epoch, no
 # evaluation or checkpoint), epoch 1 dropped as warm-up, mean of the later epochs.
 # Communication: the shared runs put an instrumented copy of DL4J's EncodingHandler before DL4J on
 # the class path (bench/java/org/melforge/bench/EncodingCounter.java), which logs the size and
-# format of every encoded update message; every run writes a Spark event log (task result sizes,
-# broadcast blocks).
+# format of every encoded update message (the first level's); the job logs the messages and bytes
+# of every level at its end; every run writes a Spark event log (task result sizes, broadcast
+# blocks).
 #
 #   pipeline-train/bench/run-distributed-bench.sh [ROUNDS] [PRESETS] [BATCHES] [EPOCHS]
 #
@@ -112,7 +115,9 @@ run() {  # preset batch mode round
   local preset="$1" batch="$2" mode="$3" round="$4"
   local table="$out/features/speech" threads="$workers" extra_cp=""
   [[ "$preset" == timbre-vae* || "$preset" == vqvae-80x128* ]] && table="$out/features/nsynth"
-  local sharing_mode="${mode%-w1}"
+  local sharing_mode="${mode%-w1}" levels_arg=()
+  sharing_mode="${sharing_mode%-l1}"
+  [[ "$mode" == *-l1 ]] && levels_arg=("sharing.encoding-levels=1")
   [[ "$mode" == single || "$mode" == *-w1 ]] && threads=1
   [[ "$sharing_mode" == shared ]] && extra_cp="$instr/classes:"
   local name="$preset-b$batch-$mode-r$round" dir="$out/runs/$preset-b$batch-$mode-r$round"
@@ -125,7 +130,7 @@ run() {  # preset batch mode round
     "-Dspark.master=local[$threads]" "-Dmelforge.bench.encoding-log=$dir/encoding.log" \
     -cp "$extra_cp$cp" org.melforge.training.TrainCli run --preset "$preset" --table "$table" \
     --output "$dir/train" --epochs "$epochs" "sharing.mode=$sharing_mode" "sharing.sync-interval=$sync" \
-    "${batch_arg[@]}" train.seed=11 train.progress-interval-seconds=600 \
+    "${batch_arg[@]}" "${levels_arg[@]}" train.seed=11 train.progress-interval-seconds=600 \
     'spark.settings."spark.eventLog.enabled"=true' "spark.settings.\"spark.eventLog.dir\"=\"file://$dir/eventlog\"" \
     'spark.settings."spark.eventLog.logBlockUpdates.enabled"=true' >"$dir/job.log" 2>&1 &
   local pid=$!
@@ -157,21 +162,33 @@ def history(d):
     return [json.loads(l) for l in open(f)] if os.path.exists(f) else []
 cells = collections.defaultdict(lambda: collections.defaultdict(list))
 for d in sorted(glob.glob(os.path.join(runs, "*-r*"))):
-    m = re.match(r"(.+)-b(\d+)-(single|shared|averaging|shared-w1)-r(\d+)$", os.path.basename(d))
+    m = re.match(r"(.+)-b(\d+)-(single|shared|averaging|shared-w1|shared-l1)-r(\d+)$", os.path.basename(d))
     h = history(d)
     if m and len(h) >= 2:
         cells[(m.group(1), m.group(2))][m.group(3)].append(
             (d, statistics.mean(e["samples_per_second"] for e in h[1:])))
 print("\n## Throughput (samples/s, mean of epochs 2.., per round and mean over rounds)\n")
-print("| preset | B per worker | single (1 worker) | shared (W=%d) | averaging (W=%d) | efficiency shared | efficiency averaging | shared / single | shared W=1 / single |" % (W, W))
-print("|---|---|---|---|---|---|---|---|---|")
+print("| preset | B per worker | single (1 worker) | shared (W=%d) | averaging (W=%d) | efficiency shared | efficiency averaging | shared / single | shared W=1 / single | shared / shared with one level |" % (W, W))
+print("|---|---|---|---|---|---|---|---|---|---|")
 for (preset, b), modes in sorted(cells.items()):
     mean = {k: statistics.mean(v for _, v in modes[k]) for k in modes if modes[k]}
     cell = lambda k: (" / ".join("%.2f" % v for _, v in modes[k]) + (" (mean %.2f)" % mean[k] if len(modes[k]) > 1 else "")) if k in mean else "-"
     eff = lambda k: "%.2f" % (mean[k] / (W * mean["single"])) if k in mean and "single" in mean else "-"
     ratio = "%.2f" % (mean["shared"] / mean["single"]) if "shared" in mean and "single" in mean else "-"
     w1 = "%.2f (%s)" % (mean["shared-w1"] / mean["single"], cell("shared-w1")) if "shared-w1" in mean and "single" in mean else "-"
-    print("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (preset, b, cell("single"), cell("shared"), cell("averaging"), eff("shared"), eff("averaging"), ratio, w1))
+    l1 = "%.2f (%s)" % (mean["shared"] / mean["shared-l1"], cell("shared-l1")) if "shared-l1" in mean and "shared" in mean else "-"
+    print("| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (preset, b, cell("single"), cell("shared"), cell("averaging"), eff("shared"), eff("averaging"), ratio, w1, l1))
+print("\n## Gradient sharing: bytes sent per level (job log; per worker per iteration, all epochs)\n")
+print("| run | iterations x workers | messages per level | bytes per level per worker-iteration | total per worker-iteration |")
+print("|---|---|---|---|---|")
+for d in sorted(glob.glob(os.path.join(runs, "*-shared*-r*"))):
+    h = history(d)
+    sent = [l for l in open(os.path.join(d, "job.log")) if "gradient sharing sent, per encoding level" in l] if os.path.exists(os.path.join(d, "job.log")) else []
+    if not h or not sent:
+        continue
+    msgs, size = [[int(v) for v in re.findall(r"\d+", part)] for part in re.search(r"messages \[(.*)\], bytes \[(.*)\]", sent[-1]).groups()]
+    steps = h[-1]["global_step"] * (1 if "-shared-w1-" in os.path.basename(d) else W)
+    print("| %s | %d | %s | %s | %.0f |" % (os.path.basename(d), steps, " / ".join(map(str, msgs)), " / ".join("%.0f" % (b / steps) for b in size), sum(size) / steps))
 print("\n## Gradient sharing: encoded update messages (per worker per iteration; epoch 1 / later epochs)\n")
 print("| run | parameters | epochs | messages | bitmap / sparse / none | bytes per message (mean) | dense 4 x params | elements sent (mean fraction) | half-threshold steps (mean fraction) |")
 print("|---|---|---|---|---|---|---|---|---|")

@@ -1,7 +1,6 @@
 package org.melforge.sharing;
 
 import java.io.Serializable;
-import java.util.Arrays;
 import java.util.Iterator;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -64,19 +63,26 @@ final class EncoderInstaller implements Serializable {
     };
   }
 
-  /** Messages sent per level by the encoders of this run, summed over the executors. */
-  long[] messagesPerLevel(SparkContext sc) {
+  /**
+   * Messages (row 0) and their bytes (row 1) sent per level by the encoders of this run, summed
+   * over the executors.
+   */
+  long[][] traffic(SparkContext sc) {
     int id = instance;
-    long[] total = new long[levels];
-    for (long[] counts : ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.accumulator(id)
-        .map(a -> a.getHandler() instanceof LevelledEncodingHandler h ? h.messagesPerLevel()
-            : null)
-        .orElse(new long[0])).values()) {
+    long[][] total = new long[2][levels];
+    for (long[][] counts : ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.accumulator(id)
+        .map(a -> a.getHandler() instanceof LevelledEncodingHandler h
+            ? new long[][] {h.messagesPerLevel(), h.bytesPerLevel()} : null)
+        .orElse(new long[2][0])).values()) {
       if (counts == null) {
         throw new IllegalStateException("an executor's gradient sharing does not encode with the"
             + " levelled handler");
       }
-      Arrays.setAll(total, i -> total[i] + (i < counts.length ? counts[i] : 0));
+      for (int row = 0; row < 2; row++) {
+        for (int i = 0; i < counts[row].length; i++) {
+          total[row][i] += counts[row][i];
+        }
+      }
     }
     return total;
   }

@@ -1,6 +1,7 @@
 package org.melforge.sharing;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -179,11 +180,11 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
-   * Messages the update encoders of this run have sent per level, summed over the executors
-   * (for checks and tests); empty in {@code averaging} mode.
+   * Messages (row 0) and bytes (row 1) the update encoders of this run have sent per level,
+   * summed over the executors; empty rows in {@code averaging} mode.
    */
-  public long[] encoderMessagesPerLevel() {
-    return encoder == null ? new long[0] : encoder.messagesPerLevel(sc);
+  public long[][] encoderTraffic() {
+    return encoder == null ? new long[2][0] : encoder.traffic(sc);
   }
 
   private static ResidualPostProcessor residual(SharingOptions o) {
@@ -347,11 +348,16 @@ public final class SharedTrainer implements AutoCloseable {
     return revived;
   }
 
-  /** Ends the run on every executor. */
+  /** Logs what the update encoders sent and ends the run on every executor. */
   @Override
   public void close() {
     String id = runId;
     try {
+      if (encoder != null) {
+        long[][] traffic = encoderTraffic();
+        LOG.info("gradient sharing sent, per encoding level (threshold, threshold/2, ...):"
+            + " messages {}, bytes {}", Arrays.toString(traffic[0]), Arrays.toString(traffic[1]));
+      }
       ExecutorJobs.onEach(sc, () -> {
         WorkerRun.deactivate(id);
         return Boolean.TRUE;

@@ -88,6 +88,7 @@ class SharedTrainingClusterTest {
         epochLoss.add(metrics.summary().get("total"));
       }
       assertTrue(trainer.revivedCodes() > 0, "codes were revived, by the driver only");
+      SharedTrainingTest.assertEveryLevelSent(trainer, sharing.encodingLevels());
     }
     assertTrue(epochLoss.get(1) < epochLoss.get(0), "the loss falls: " + epochLoss);
   }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.Config;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -79,9 +80,22 @@ class SharedTrainingTest {
       assertEquals(expectedSteps, step);
       assertEquals(expectedSteps, model.iterations(), "the driver's model counts global steps");
       assertTrue(trainer.revivedCodes() > 0, "dead codes were revived (on the driver only)");
+      assertEveryLevelSent(trainer, SharingOptions.from(c).encodingLevels());
       INDArray now = model.graph().getLayer("vq").getParam(VectorQuantizer.CODEBOOK);
       assertTrue(now.sub(initial).amaxNumber().doubleValue() > 1e-3,
           "the driver applied the merged EMA updates");
+    }
+  }
+
+  /**
+   * Every executor's gradient sharing encoded with the levelled handler (the count throws where
+   * one does not), and every level sent messages.
+   */
+  static void assertEveryLevelSent(SharedTrainer trainer, int levels) {
+    long[] perLevel = trainer.encoderTraffic()[0];
+    assertEquals(levels, perLevel.length);
+    for (long messages : perLevel) {
+      assertTrue(messages > 0, "messages per level: " + Arrays.toString(perLevel));
     }
   }
 
