@@ -11,7 +11,8 @@
 # STUDY_JAVA_OPTS (JVM options of the shared runs), STUDY_COMMON (key=value settings for both runs,
 # e.g. a wider model; the one-JVM runs are then cached under a name that includes them).
 # The extra settings may change the mode too: STUDY_WORKERS=1 STUDY_BATCH=8 STUDY_TAG=encoded ...
-# sharing.mode=encoded compares one JVM with the same JVM whose updates pass through the encoder.
+# sharing.mode=encoded compares one JVM with the same JVM whose updates pass through the encoder;
+# sharing.encoding-levels=1 gives DL4J's one-level encoding instead of the default four levels.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")/../.." && pwd)"
 EPOCHS="${1:-20}"; shift || true
