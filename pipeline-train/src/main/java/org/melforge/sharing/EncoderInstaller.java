@@ -27,13 +27,15 @@ final class EncoderInstaller implements Serializable {
   private final ResidualPostProcessor residual;
   private final int levels;
 
-  /** Installs {@code levels} levels at {@code threshold} for {@code master}'s run. */
-  EncoderInstaller(SharedTrainingMaster master, long parameters, ThresholdAlgorithm threshold,
-      ResidualPostProcessor residual, int levels) {
+  /**
+   * Installs {@code levels} levels for {@code master}'s run of a model with {@code parameters}
+   * parameters, with the threshold algorithm and residual post-processor the master was built with.
+   */
+  EncoderInstaller(SharedTrainingMaster master, long parameters, int levels) {
     this.instance = SharedWrapperAccess.instanceId(master);
     this.parameters = parameters;
-    this.threshold = threshold;
-    this.residual = residual;
+    this.threshold = master.getThresholdAlgorithm();
+    this.residual = master.getResidualPostProcessor();
     this.levels = levels;
   }
 
@@ -63,26 +65,19 @@ final class EncoderInstaller implements Serializable {
     };
   }
 
-  /**
-   * Messages (row 0) and their bytes (row 1) sent per level by the encoders of this run, summed
-   * over the executors.
-   */
-  long[][] traffic(SparkContext sc) {
+  /** What the encoders of this run have sent, summed over the executors. */
+  LevelledEncodingHandler.Traffic traffic(SparkContext sc) {
     int id = instance;
-    long[][] total = new long[2][levels];
-    for (long[][] counts : ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.accumulator(id)
-        .map(a -> a.getHandler() instanceof LevelledEncodingHandler h
-            ? new long[][] {h.messagesPerLevel(), h.bytesPerLevel()} : null)
-        .orElse(new long[2][0])).values()) {
-      if (counts == null) {
+    LevelledEncodingHandler.Traffic total = LevelledEncodingHandler.Traffic.NONE;
+    for (LevelledEncodingHandler.Traffic sent : ExecutorJobs.onEach(sc,
+        () -> SharedWrapperAccess.accumulator(id)
+            .map(a -> a.getHandler() instanceof LevelledEncodingHandler h ? h.traffic() : null)
+            .orElse(LevelledEncodingHandler.Traffic.NONE)).values()) {
+      if (sent == null) {
         throw new IllegalStateException("an executor's gradient sharing does not encode with the"
             + " levelled handler");
       }
-      for (int row = 0; row < 2; row++) {
-        for (int i = 0; i < counts[row].length; i++) {
-          total[row][i] += counts[row][i];
-        }
-      }
+      total = total.plus(sent);
     }
     return total;
   }

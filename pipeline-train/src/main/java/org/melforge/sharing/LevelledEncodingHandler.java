@@ -1,5 +1,6 @@
 package org.melforge.sharing;
 
+import java.io.Serializable;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.deeplearning4j.optimize.solvers.accumulation.EncodedGradientsAccumulator;
@@ -73,20 +74,35 @@ public final class LevelledEncodingHandler extends WiredEncodingHandler {
         .build();
   }
 
-  /** Messages sent so far at each level, by all threads. */
-  public long[] messagesPerLevel() {
-    return toArray(sent);
-  }
-
-  /** Bytes of the messages sent so far at each level, by all threads. */
-  public long[] bytesPerLevel() {
-    return toArray(sentBytes);
+  /** What this handler has sent so far, by all threads. */
+  public Traffic traffic() {
+    return new Traffic(toArray(sent), toArray(sentBytes));
   }
 
   private static long[] toArray(AtomicLongArray counts) {
     long[] out = new long[counts.length()];
     Arrays.setAll(out, counts::get);
     return out;
+  }
+
+  /** Messages and their bytes, per level (index 0: the threshold, 1: half of it, ...). */
+  public record Traffic(long[] messages, long[] bytes) implements Serializable {
+
+    /** No levels, nothing sent. */
+    static final Traffic NONE = new Traffic(new long[0], new long[0]);
+
+    /** Level by level sums of this and {@code other}. */
+    Traffic plus(Traffic other) {
+      return new Traffic(sum(messages, other.messages), sum(bytes, other.bytes));
+    }
+
+    private static long[] sum(long[] a, long[] b) {
+      long[] out = Arrays.copyOf(a, Math.max(a.length, b.length));
+      for (int i = 0; i < b.length; i++) {
+        out[i] += b[i];
+      }
+      return out;
+    }
   }
 
   @Override

@@ -89,9 +89,7 @@ public final class SharedTrainer implements AutoCloseable {
         : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
     this.encoder = master instanceof SharedTrainingMaster shared
-        ? new EncoderInstaller(shared, model.graph().numParams(),
-            threshold(options, options.threshold() * workerLearningRate), residual(options),
-            options.encodingLevels())
+        ? new EncoderInstaller(shared, model.graph().numParams(), options.encodingLevels())
         : null;
     install();
   }
@@ -180,11 +178,11 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
-   * Messages (row 0) and bytes (row 1) the update encoders of this run have sent per level,
-   * summed over the executors; empty rows in {@code averaging} mode.
+   * What the update encoders of this run have sent per level, summed over the executors; no
+   * levels in {@code averaging} mode.
    */
-  public long[][] encoderTraffic() {
-    return encoder == null ? new long[2][0] : encoder.traffic(sc);
+  public LevelledEncodingHandler.Traffic encoderTraffic() {
+    return encoder == null ? LevelledEncodingHandler.Traffic.NONE : encoder.traffic(sc);
   }
 
   private static ResidualPostProcessor residual(SharingOptions o) {
@@ -354,9 +352,10 @@ public final class SharedTrainer implements AutoCloseable {
     String id = runId;
     try {
       if (encoder != null) {
-        long[][] traffic = encoderTraffic();
+        LevelledEncodingHandler.Traffic traffic = encoderTraffic();
         LOG.info("gradient sharing sent, per encoding level (threshold, threshold/2, ...):"
-            + " messages {}, bytes {}", Arrays.toString(traffic[0]), Arrays.toString(traffic[1]));
+            + " messages {}, bytes {}", Arrays.toString(traffic.messages()),
+            Arrays.toString(traffic.bytes()));
       }
       ExecutorJobs.onEach(sc, () -> {
         WorkerRun.deactivate(id);

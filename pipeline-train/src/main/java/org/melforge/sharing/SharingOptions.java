@@ -41,8 +41,7 @@ import org.melforge.config.Setting;
  */
 public record SharingOptions(String mode, int workers, int workersPerNode, int syncInterval,
     String learningRateScaling, String thresholdAlgorithm, double threshold, int encodingLevels,
-    double residualClip,
-    int port, String networkMask, String controllerAddress) {
+    double residualClip, int port, String networkMask, String controllerAddress) {
 
   /** Gradient sharing. */
   public static final String SHARED = "shared";
@@ -83,8 +82,8 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
     return new SharingOptions(s.getString("mode").toLowerCase(Locale.ROOT), s.getInt("workers"),
         s.getInt("workers-per-node"), s.getInt("sync-interval"),
         s.getString("learning-rate-scaling"), s.getString("threshold-algorithm"),
-        s.getDouble("threshold"), s.getInt("encoding-levels"), s.getDouble("residual-clip"), s.getInt("port"),
-        s.getString("network-mask"), s.getString("controller-address"));
+        s.getDouble("threshold"), s.getInt("encoding-levels"), s.getDouble("residual-clip"),
+        s.getInt("port"), s.getString("network-mask"), s.getString("controller-address"));
   }
 
   /** Whether training runs on Spark executors (not in one JVM). */

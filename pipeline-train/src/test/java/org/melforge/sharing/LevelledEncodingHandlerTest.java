@@ -31,7 +31,7 @@ class LevelledEncodingHandlerTest {
     assertTrue(flow.lossless(), "sent + kept = fed: " + flow);
     assertTrue(flow.residual.amaxNumber().doubleValue() < THRESHOLD / 8,
         "left behind: " + flow.residual.amaxNumber());
-    long[] perLevel = flow.handler().messagesPerLevel();
+    long[] perLevel = flow.handler().traffic().messages();
     assertEquals(4, perLevel.length);
     for (long messages : perLevel) {
       assertTrue(messages > 0, "every level sent: " + Arrays.toString(perLevel));
@@ -45,7 +45,7 @@ class LevelledEncodingHandlerTest {
     assertTrue(flow.lossless(), flow.toString());
     assertTrue(flow.residual.amaxNumber().doubleValue() > THRESHOLD / 2,
         "one level leaves up to a threshold behind: " + flow.residual.amaxNumber());
-    assertArrayEquals(new long[] {1}, flow.handler().messagesPerLevel());
+    assertArrayEquals(new long[] {1}, flow.handler().traffic().messages());
   }
 
   @Test

@@ -92,7 +92,7 @@ class SharedTrainingTest {
    * one does not), and every level sent messages.
    */
   static void assertEveryLevelSent(SharedTrainer trainer, int levels) {
-    long[] perLevel = trainer.encoderTraffic()[0];
+    long[] perLevel = trainer.encoderTraffic().messages();
     assertEquals(levels, perLevel.length);
     for (long messages : perLevel) {
       assertTrue(messages > 0, "messages per level: " + Arrays.toString(perLevel));
