@@ -11,22 +11,30 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public interface Bottleneck {
 
-  /** What {@link #encode} returns: discrete code indices or continuous latents. */
-  enum Kind { CODES, LATENTS }
+  /**
+   * What a bottleneck yields, which decides how its codes are counted and summarised. A new family
+   * adds its kind (binary codes, sparse codes) with its statistics rather than posing as another.
+   */
+  enum Kind {
+    /** Code indices from a codebook of {@link #codebookSize} entries. */
+    CODES,
+    /** A Gaussian posterior: mean and log-variance per latent dimension. */
+    GAUSSIAN
+  }
 
-  /** Whether this bottleneck yields discrete codes or continuous latents. */
+  /** The kind of this bottleneck. */
   Kind kind();
 
   /**
    * Codes or latents of a bottleneck input (the activation that enters the bottleneck layer):
-   * code indices {@code (B, h, w)} as floats for a quantizer, the posterior mean {@code (B, L)}
-   * for a Gaussian bottleneck.
+   * code indices {@code (B, h, w)} as {@code long}s for a quantizer, the posterior mean
+   * {@code (B, L)} for a Gaussian bottleneck.
    */
   INDArray encode(Map<String, INDArray> params, INDArray input);
 
   /** What the decoder receives for the given codes or latents (the inverse view of encode). */
   INDArray decode(Map<String, INDArray> params, INDArray codes);
 
-  /** Number of distinct codes (codebook size), or 0 for a continuous bottleneck. */
-  int codebookSize();
+  /** Number of distinct codes (codebook size; may exceed 2^31), or 0 for a continuous bottleneck. */
+  long codebookSize();
 }

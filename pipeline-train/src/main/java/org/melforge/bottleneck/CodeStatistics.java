@@ -1,6 +1,5 @@
 package org.melforge.bottleneck;
 
-import java.io.Serializable;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -12,9 +11,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * revival). Statistics of several batches or workers merge by addition, so EMA updates and usage
  * counts can be computed where the data is and combined anywhere.
  */
-public final class CodeStatistics implements Serializable {
+public final class CodeStatistics implements StateStatistics {
 
   private static final long serialVersionUID = 1L;
+  /** Revival candidates kept by {@link #compact}, per code. */
+  private static final int CANDIDATES_PER_CODE = 4;
 
   private final double[] counts;
   private final INDArray sums;
@@ -44,12 +45,23 @@ public final class CodeStatistics implements Serializable {
   }
 
   /** The sum of both statistics (candidates of both, this one's first). */
-  public CodeStatistics merge(CodeStatistics other) {
+  @Override
+  public CodeStatistics merge(StateStatistics statistics) {
+    if (!(statistics instanceof CodeStatistics other) || other.counts.length != counts.length) {
+      throw new IllegalArgumentException("cannot merge code statistics of " + counts.length
+          + " codes with " + statistics);
+    }
     double[] c = counts.clone();
     for (int k = 0; k < c.length; k++) {
       c[k] += other.counts[k];
     }
     return new CodeStatistics(c, sums.add(other.sums), Nd4j.vstack(candidates, other.candidates));
+  }
+
+  /** At most four revival candidates per code ({@link #limitCandidates}). */
+  @Override
+  public CodeStatistics compact(long seed) {
+    return limitCandidates(CANDIDATES_PER_CODE * counts.length, seed);
   }
 
   /**
@@ -87,6 +99,11 @@ public final class CodeStatistics implements Serializable {
   /** Encoder outputs seen, (N, D). */
   public INDArray candidates() {
     return candidates;
+  }
+
+  @Override
+  public String toString() {
+    return "CodeStatistics[" + counts.length + " codes, " + total() + " assignments]";
   }
 
   /** Total number of assignments. */

@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.melforge.model.layers.LayerRuntimes;
-import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -58,11 +57,11 @@ public class GaussianBottleneck extends SameDiffLambdaLayer implements Bottlenec
 
   @Override
   public Kind kind() {
-    return Kind.LATENTS;
+    return Kind.GAUSSIAN;
   }
 
   @Override
-  public int codebookSize() {
+  public long codebookSize() {
     return 0;
   }
 

@@ -6,7 +6,7 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.melforge.model.layers.SameDiffLayerRuntime;
-import org.melforge.sharing.WorkerRun;
+import org.melforge.model.layers.StepObserver;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -49,7 +49,7 @@ public class GaussianBottleneckLayer extends SameDiffLayerRuntime {
     INDArray z = part(out, l, 0).assign(part(input, l, 1)).muli(0.5);
     Transforms.exp(z, false).muli(part(input, l, 2)).addi(part(input, l, 0));
     if (training) {
-      WorkerRun.current().ifPresent(run -> run.observe(layerConf().getLayerName(), out));
+      StepObserver.active().ifPresent(o -> o.observe(layerConf().getLayerName(), out));
     }
     return out;
   }

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.melforge.model.layers.LayerRuntimes;
-import org.melforge.model.layers.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.base.Preconditions;
@@ -117,15 +116,14 @@ public class VectorQuantizer extends SameDiffLayer implements Bottleneck {
   }
 
   @Override
-  public int codebookSize() {
+  public long codebookSize() {
     return numEmbeddings;
   }
 
   @Override
   public INDArray encode(Map<String, INDArray> params, INDArray input) {
     long[] idx = Codebooks.nearest(Codebooks.rows(input), params.get(CODEBOOK));
-    return Nd4j.createFromArray(idx).castTo(DataType.FLOAT).reshape(input.size(0), input.size(2),
-        input.size(3));
+    return Nd4j.createFromArray(idx).reshape(input.size(0), input.size(2), input.size(3));
   }
 
   @Override

@@ -1,12 +1,16 @@
 package org.melforge.bottleneck;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.melforge.model.layers.SameDiffLayerRuntime;
-import org.melforge.sharing.WorkerRun;
+import org.melforge.model.layers.StepObserver;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,13 +25,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * lookup and the gradients of the stop-gradient branches, which made the quantizer the most
  * expensive layer of the VQ models.
  *
- * <p>In EMA mode a training forward pass records which code each position took
- * ({@link CodeStatistics}); once backpropagation through the layer is done, the statistics go to
- * {@link #applyStatistics} (EMA update plus dead-code revival). When the JVM takes part in a
- * distributed run ({@link WorkerRun}), the layer reports its activations and hands its statistics
- * over to the run instead: the driver applies the merged statistics of all workers.
+ * <p>In EMA mode the layer is a {@link StatefulLayer}: a training forward pass records which code
+ * each position took ({@link CodeStatistics}); once backpropagation through the layer is done, the
+ * statistics go to the JVM's {@link StateHook}, which applies them here or merges them with those
+ * of other steps and workers first ({@link #applyStatistics}: EMA update plus dead-code revival).
+ * K-means initialisation of the codebook is {@link #initialize}. Training activations go to the
+ * JVM's {@link StepObserver}, if any.
  */
-public class VectorQuantizerLayer extends SameDiffLayerRuntime {
+public class VectorQuantizerLayer extends SameDiffLayerRuntime implements StatefulLayer {
+
+  private static final int KMEANS_ITERATIONS = 50;
 
   private CodeStatistics pending;
   private long lastRevived;
@@ -49,10 +56,9 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
   @Override
   public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
     assertInputSet(false);
-    WorkerRun run = training ? WorkerRun.current().orElse(null) : null;
     VectorQuantizer vq = quantizer();
-    if (run != null && vq.update() == VectorQuantizer.Update.EMA) {
-      run.training(this);
+    if (training && vq.update() == VectorQuantizer.Update.EMA) {
+      StateHook.active().beforeTraining(this);
     }
     int d = vq.embeddingDim();
     long[] s = input.shape();
@@ -80,8 +86,8 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
         pending = CodeStatistics.of(z.detach(), idx.toLongVector(), vq.numEmbeddings());
       }
     }
-    if (run != null) {
-      run.observe(vq.getLayerName(), out);
+    if (training) {
+      StepObserver.active().ifPresent(o -> o.observe(vq.getLayerName(), out));
     }
     return out;
   }
@@ -121,13 +127,9 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
     residual = null;
     indices = null;
     if (pending != null) {
-      WorkerRun run = WorkerRun.current().orElse(null);
-      if (run != null) {
-        run.handOver(quantizer().getLayerName(), pending);
-      } else {
-        applyStatistics(pending, 1, getIterationCount());
-      }
+      CodeStatistics stats = pending;
       pending = null;
+      StateHook.active().statistics(this, stats, getIterationCount());
     }
     return new Pair<>(gradient, epsOut);
   }
@@ -139,20 +141,73 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime {
     indices = null;
   }
 
+  @Override
+  public String stateName() {
+    return quantizer().getLayerName();
+  }
+
+  /** Codebook, EMA cluster sizes and sums in EMA mode; nothing in loss mode (Adam trains it). */
+  @Override
+  public Map<String, INDArray> state() {
+    Map<String, INDArray> out = new LinkedHashMap<>();
+    if (quantizer().update() == VectorQuantizer.Update.EMA) {
+      try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+        paramTable.forEach((name, value) -> out.put(name, value.dup()));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void setState(Map<String, INDArray> state) {
+    state.forEach((name, value) -> getParam(name).assign(value));
+  }
+
   /**
    * Applies the EMA update and dead-code revival for {@code stats} merged over {@code steps}
    * steps ({@link EmaCodebook#update}); {@code step} seeds the choice of revival candidates.
    */
-  public void applyStatistics(CodeStatistics stats, int steps, long step) {
+  @Override
+  public long applyStatistics(StateStatistics stats, int steps, long step) {
     try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       lastRevived = quantizer().ema().update(paramTable.get(VectorQuantizer.CODEBOOK),
           paramTable.get(VectorQuantizer.CLUSTER_SIZE), paramTable.get(VectorQuantizer.EMBED_SUM),
-          stats, steps, step * 1_000_003L + getIndex());
+          (CodeStatistics) stats, steps, step * 1_000_003L + getIndex());
     }
+    return lastRevived;
   }
 
   /** Codes revived by the last applied update. */
+  @Override
   public long lastRevived() {
     return lastRevived;
+  }
+
+  /**
+   * K-means of the encoder outputs in {@code inputs} (one array per batch, as the layer receives
+   * them) into the codebook. In EMA mode the cluster sizes become the members per batch and the
+   * sums center x size, the EMA's steady state for that assignment; a center without members gets
+   * size 0 and is revived at the first step.
+   */
+  @Override
+  public String initialize(List<INDArray> inputs, long seed) {
+    VectorQuantizer vq = quantizer();
+    List<INDArray> rows = new ArrayList<>();
+    inputs.forEach(x -> rows.add(Codebooks.rows(x)));
+    try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+      KMeans km = KMeans.fit(Nd4j.vstack(rows.toArray(INDArray[]::new)), vq.numEmbeddings(),
+          KMEANS_ITERATIONS, seed);
+      paramTable.get(VectorQuantizer.CODEBOOK).assign(km.centers());
+      if (vq.update() == VectorQuantizer.Update.EMA) {
+        INDArray size = Nd4j.createFromArray(km.counts()).castTo(km.centers().dataType())
+            .divi(inputs.size()).reshape(1, vq.numEmbeddings());
+        paramTable.get(VectorQuantizer.CLUSTER_SIZE).assign(size);
+        paramTable.get(VectorQuantizer.EMBED_SUM)
+            .assign(km.centers().mulColumnVector(size.reshape(-1, 1)));
+      }
+      return String.format("k-means codebook from %d vectors (%d rounds, %s)",
+          rows.stream().mapToLong(INDArray::rows).sum(), km.rounds(),
+          km.converged() ? "converged" : "stopped before convergence");
+    }
   }
 }

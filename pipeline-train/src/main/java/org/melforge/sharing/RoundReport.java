@@ -3,8 +3,8 @@ package org.melforge.sharing;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
-import org.melforge.bottleneck.CodeStatistics;
-import org.melforge.training.EpochMetrics;
+import org.melforge.bottleneck.StateStatistics;
+import org.melforge.metrics.EpochMetrics;
 
 /**
  * What one executor's {@link WorkerRun} recorded since the previous harvest.
@@ -12,12 +12,12 @@ import org.melforge.training.EpochMetrics;
  * @param executorId the Spark executor id ("driver" in local mode)
  * @param stepsPerReplica training steps of each replica (training thread) of the executor
  * @param metrics the training metrics of those steps
- * @param codeStatistics per EMA quantizer layer, the statistics merged over those steps
- * @param trainedWith per quantizer layer, the state fingerprint each replica that trained in the
+ * @param statistics per stateful layer, the statistics merged over those steps
+ * @param trainedWith per stateful layer, the state fingerprint each replica that trained in the
  *     round trained with
  */
 record RoundReport(String executorId, List<Long> stepsPerReplica, EpochMetrics metrics,
-    Map<String, CodeStatistics> codeStatistics, Map<String, List<String>> trainedWith)
+    Map<String, StateStatistics> statistics, Map<String, List<String>> trainedWith)
     implements Serializable {
 
   /** Steps of all replicas together (batches trained). */

@@ -28,13 +28,12 @@ import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.deeplearning4j.spark.impl.repartitioner.NoOpRepartitioner;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
-import org.melforge.bottleneck.CodeStatistics;
-import org.melforge.bottleneck.VectorQuantizerLayer;
+import org.melforge.bottleneck.StateStatistics;
+import org.melforge.bottleneck.StatefulLayer;
 import org.melforge.data.FeatureTable;
+import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
-import org.melforge.training.EpochMetrics;
-import org.melforge.training.EpochRounds;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
@@ -45,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * Trains the driver's model on Spark executors, one round at a time, with DL4J's
  * {@link SharedTrainingMaster} (gradient sharing: every worker applies the threshold-encoded
  * updates of all workers) or {@link ParameterAveragingTrainingMaster}. After each round it
- * synchronises what gradients do not carry ({@link WorkerRun}): the executors' statistics are
- * collected, the driver applies one merged EMA update (with dead-code revival) to its own model,
- * installs the resulting quantizer state in every replica and checks that every replica now holds
- * exactly the driver's state.
+ * synchronises what gradients do not carry ({@link WorkerRun}): the executors' statistics of every
+ * {@link StatefulLayer} are collected and merged, the driver's own layer applies them once (e.g. an
+ * EMA codebook update with dead-code revival), the resulting state is installed in every replica
+ * and every replica is checked to hold exactly the driver's state.
  */
 public final class SharedTrainer implements AutoCloseable {
 
@@ -255,7 +254,7 @@ public final class SharedTrainer implements AutoCloseable {
         () -> WorkerRun.current().map(WorkerRun::harvest).orElse(null));
     EpochMetrics metrics = new EpochMetrics(model);
     long batches = 0;
-    Map<String, CodeStatistics> merged = new LinkedHashMap<>();
+    Map<String, StateStatistics> merged = new LinkedHashMap<>();
     List<String> disagreeing = new ArrayList<>();
     Map<String, Integer> replicas = new LinkedHashMap<>();
     for (RoundReport r : reports.values()) {
@@ -264,7 +263,7 @@ public final class SharedTrainer implements AutoCloseable {
       }
       metrics.merge(r.metrics());
       batches += r.batches();
-      r.codeStatistics().forEach((layer, s) -> merged.merge(layer, s, CodeStatistics::merge));
+      r.statistics().forEach((layer, s) -> merged.merge(layer, s, StateStatistics::merge));
       r.trainedWith().forEach((layer, prints) -> {
         replicas.merge(layer, prints.size(), Integer::sum);
         prints.stream().filter(p -> !p.equals(installed.get(layer)))
@@ -272,23 +271,22 @@ public final class SharedTrainer implements AutoCloseable {
       });
     }
     if (!disagreeing.isEmpty()) {
-      throw new IllegalStateException("quantizer replicas " + disagreeing + " trained with another"
+      throw new IllegalStateException("replicas " + disagreeing + " trained with another"
           + " state than the driver installed");
     }
     replicasLastRound = replicas.values().stream().mapToInt(Integer::intValue).min().orElse(0);
-    long roundRevived = applyEma(merged, steps, endStep);
+    long roundRevived = applyStatistics(merged, steps, endStep);
     install();
     return new Fitted(metrics, batches, roundRevived);
   }
 
-  private long applyEma(Map<String, CodeStatistics> merged, int steps, long endStep) {
+  private long applyStatistics(Map<String, StateStatistics> merged, int steps, long endStep) {
     long roundRevived = 0;
     for (Layer layer : model.graph().getLayers()) {
-      if (layer instanceof VectorQuantizerLayer q && QuantizerState.isEma(q)) {
-        CodeStatistics stats = merged.get(q.conf().getLayer().getLayerName());
+      if (layer instanceof StatefulLayer s) {
+        StateStatistics stats = merged.get(s.stateName());
         if (stats != null && steps > 0) {
-          q.applyStatistics(stats, steps, endStep);
-          roundRevived += q.lastRevived();
+          roundRevived += s.applyStatistics(stats, steps, endStep);
         }
       }
     }
@@ -296,9 +294,9 @@ public final class SharedTrainer implements AutoCloseable {
     return roundRevived;
   }
 
-  /** Installs the driver's quantizer state on every executor and checks every replica has it. */
+  /** Installs the driver's layer state on every executor and checks every replica has it. */
   private void install() {
-    QuantizerState state = QuantizerState.of(model.graph());
+    ModelState state = ModelState.of(model.graph());
     String id = runId;
     ModelSpec s = spec;
     Map<String, Map<String, List<String>>> replicas = ExecutorJobs.onEach(sc,
@@ -314,19 +312,19 @@ public final class SharedTrainer implements AutoCloseable {
       }
     }));
     if (!disagreeing.isEmpty()) {
-      throw new IllegalStateException("quantizer replicas " + disagreeing
+      throw new IllegalStateException("replicas " + disagreeing
           + " do not hold the driver's state after installing it");
     }
   }
 
   /**
-   * The quantizer fingerprints of every live replica, by executor and layer, and the driver's
-   * under the key {@code "model"} (for checks and tests).
+   * The state fingerprints of every live stateful replica, by executor and layer, and the
+   * driver's under the key {@code "model"} (for checks and tests).
    */
   public Map<String, Map<String, List<String>>> fingerprints() {
     Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
     Map<String, List<String>> driver = new LinkedHashMap<>();
-    QuantizerState.of(model.graph()).fingerprints().forEach((k, v) -> driver.put(k, List.of(v)));
+    ModelState.of(model.graph()).fingerprints().forEach((k, v) -> driver.put(k, List.of(v)));
     out.put("model", driver);
     out.putAll(ExecutorJobs.onEach(sc, () -> new LinkedHashMap<>(
         WorkerRun.current().map(WorkerRun::fingerprints).orElse(Map.of()))));
@@ -334,14 +332,14 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
-   * Replicas (per quantizer, summed over executors) that trained in the last round, every one of
-   * them with exactly the state the driver had installed.
+   * Replicas (per stateful layer, summed over executors) that trained in the last round, every one
+   * of them with exactly the state the driver had installed.
    */
   public int replicasLastRound() {
     return replicasLastRound;
   }
 
-  /** Codes revived since the start of this trainer. */
+  /** Units (codes, atoms) revived since the start of this trainer. */
   public long revivedCodes() {
     return revived;
   }

@@ -11,11 +11,15 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.SparkEnv;
-import org.melforge.bottleneck.CodeStatistics;
-import org.melforge.bottleneck.VectorQuantizerLayer;
+import org.deeplearning4j.nn.api.Layer;
+import org.melforge.bottleneck.StateFingerprint;
+import org.melforge.bottleneck.StateHook;
+import org.melforge.bottleneck.StateStatistics;
+import org.melforge.bottleneck.StatefulLayer;
+import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
-import org.melforge.training.EpochMetrics;
+import org.melforge.model.layers.StepObserver;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,35 +27,34 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * What one JVM (an executor, or the driver in local mode) knows about the distributed training run
  * it takes part in. DL4J gives the training replicas it builds on executors neither listeners nor
- * any other hook, so the project's own layers report to the active run of their JVM:
+ * any other hook, so the run makes itself the JVM's {@link StepObserver} and {@link StateHook}:
  * <ul>
- *   <li>each training step's bottleneck activations, reconstruction and labels, which become the
+ *   <li>each training step's bottleneck activations, reconstruction and labels become the
  *       worker's {@link EpochMetrics} (the same code as in one JVM);
- *   <li>EMA quantizers hand over their step's {@link CodeStatistics} instead of updating their
- *       codebook: the driver merges the statistics of all workers, applies one update and installs
- *       the result in every replica ({@link #install}), so replicas never disagree;
- *   <li>quantizer layers register, so installs reach every live replica.
+ *   <li>{@link StatefulLayer}s hand over their step's {@link StateStatistics} instead of updating
+ *       their state: the driver merges the statistics of all workers, applies them once and
+ *       installs the result in every replica ({@link #install}), so replicas never disagree;
+ *   <li>stateful replicas register, so installs reach every live replica.
  * </ul>
  * The driver collects {@link #harvest} and pushes {@link #install} through
  * {@link ExecutorJobs}, one task per executor, between two training rounds. A JVM has at most one
- * active run; layers of a JVM without one (single-JVM training) behave as before.
+ * active run; layers of a JVM without one (single-JVM training) apply their own statistics.
  */
-public final class WorkerRun {
+public final class WorkerRun implements StepObserver, StateHook {
 
-  private static final int MAX_CANDIDATES_FACTOR = 4;
   private static volatile WorkerRun active;
 
   private final String id;
   private final TokenizerModel layout;
   private volatile EpochMetrics metrics;
-  private final Map<String, CodeStatistics> codes = new HashMap<>();
+  private final Map<String, StateStatistics> statistics = new HashMap<>();
   private final Map<Thread, AtomicLong> steps = new ConcurrentHashMap<>();
-  private final List<WeakReference<VectorQuantizerLayer>> quantizers = new ArrayList<>();
-  private final Map<VectorQuantizerLayer, String> trainedWith =
+  private final List<WeakReference<StatefulLayer>> replicas = new ArrayList<>();
+  private final Map<StatefulLayer, String> trainedWith =
       Collections.synchronizedMap(new java.util.IdentityHashMap<>());
   private final ThreadLocal<Map<String, INDArray>> step = ThreadLocal.withInitial(HashMap::new);
   private final AtomicLong handovers = new AtomicLong();
-  private volatile QuantizerState state;
+  private volatile ModelState state;
 
   private WorkerRun(String id, ModelSpec spec) {
     this.id = id;
@@ -60,7 +63,7 @@ public final class WorkerRun {
   }
 
   /** The run this JVM takes part in, if any. */
-  public static Optional<WorkerRun> current() {
+  static Optional<WorkerRun> current() {
     return Optional.ofNullable(active);
   }
 
@@ -68,8 +71,13 @@ public final class WorkerRun {
   static synchronized WorkerRun activate(String id, ModelSpec spec) {
     WorkerRun run = active;
     if (run == null || !run.id.equals(id)) {
+      if (run != null) {
+        run.detach();
+      }
       run = new WorkerRun(id, spec);
       active = run;
+      StepObserver.activate(run);
+      StateHook.activate(run);
     }
     return run;
   }
@@ -77,11 +85,18 @@ public final class WorkerRun {
   /** Ends run {@code id} in this JVM, if it is the active one. */
   static synchronized void deactivate(String id) {
     if (active != null && active.id.equals(id)) {
+      active.detach();
       active = null;
     }
   }
 
+  private void detach() {
+    StepObserver.deactivate(this);
+    StateHook.deactivate(this);
+  }
+
   /** Records a bottleneck layer's training activation of the current step. */
+  @Override
   public void observe(String layer, INDArray activation) {
     record(layer, activation);
   }
@@ -91,6 +106,7 @@ public final class WorkerRun {
    * input is the reconstruction. Once every output and bottleneck of the step is recorded the step
    * goes to the worker's metrics.
    */
+  @Override
   public void observeOutput(String layer, INDArray input, INDArray labels) {
     if (layer.equals(layout.reconstructionOutput())) {
       record(layout.reconstructionVertex(), input);
@@ -113,32 +129,33 @@ public final class WorkerRun {
     }
   }
 
-  /** Takes an EMA quantizer's statistics of one step (instead of updating its codebook). */
-  public void handOver(String layer, CodeStatistics stats) {
-    int max = MAX_CANDIDATES_FACTOR * stats.counts().length;
-    long seed = handovers.incrementAndGet() * 1_000_003L + layer.hashCode();
+  /** Takes a stateful layer's statistics of one step (instead of it updating its state). */
+  @Override
+  public void statistics(StatefulLayer layer, StateStatistics stats, long globalStep) {
+    long seed = handovers.incrementAndGet() * 1_000_003L + layer.stateName().hashCode();
     try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-      synchronized (codes) {
-        CodeStatistics limited = stats.limitCandidates(max, seed);
-        codes.merge(layer, limited, (a, b) -> a.merge(b).limitCandidates(max, seed + 1));
+      synchronized (statistics) {
+        statistics.merge(layer.stateName(), stats.compact(seed),
+            (a, b) -> a.merge(b).compact(seed + 1));
       }
     }
   }
 
   /**
-   * Called by a quantizer replica before each training forward pass: registers it (bringing it to
+   * Called by a stateful replica before each training forward pass: registers it (bringing it to
    * the installed state) and notes the state it trains with in this round.
    */
-  public void training(VectorQuantizerLayer layer) {
+  @Override
+  public void beforeTraining(StatefulLayer layer) {
     if (register(layer)) {
-      QuantizerState s = state;
+      ModelState s = state;
       if (s != null) {
         s.applyTo(layer);
       }
     }
     if (!trainedWith.containsKey(layer)) {
       try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-        trainedWith.put(layer, QuantizerState.fingerprint(layer.paramTable()));
+        trainedWith.put(layer, StateFingerprint.of(layer.state()));
       }
     }
   }
@@ -147,16 +164,16 @@ public final class WorkerRun {
   synchronized RoundReport harvest() {
     EpochMetrics taken = metrics;
     metrics = new EpochMetrics(layout);
-    Map<String, CodeStatistics> stats;
-    synchronized (codes) {
-      stats = new LinkedHashMap<>(codes);
-      codes.clear();
+    Map<String, StateStatistics> stats;
+    synchronized (statistics) {
+      stats = new LinkedHashMap<>(statistics);
+      statistics.clear();
     }
     List<Long> perThread = new ArrayList<>();
     steps.values().forEach(s -> perThread.add(s.getAndSet(0)));
     Map<String, List<String>> used = new LinkedHashMap<>();
     synchronized (trainedWith) {
-      trainedWith.forEach((q, print) -> used.computeIfAbsent(q.conf().getLayer().getLayerName(),
+      trainedWith.forEach((layer, print) -> used.computeIfAbsent(layer.stateName(),
           k -> new ArrayList<>()).add(print));
       trainedWith.clear();
     }
@@ -164,17 +181,17 @@ public final class WorkerRun {
   }
 
   /** Writes {@code newState} into every registered replica; later replicas get it on registering. */
-  synchronized Map<String, List<String>> install(QuantizerState newState) {
+  synchronized Map<String, List<String>> install(ModelState newState) {
     state = newState;
     forEachLive(newState::applyTo);
     return fingerprints();
   }
 
-  /** Per quantizer layer name, the {@link QuantizerState#fingerprint} of each live replica. */
+  /** Per stateful layer name, the {@link StateFingerprint} of each live replica. */
   Map<String, List<String>> fingerprints() {
     Map<String, List<String>> out = new LinkedHashMap<>();
-    forEachLive(q -> out.computeIfAbsent(q.conf().getLayer().getLayerName(),
-        k -> new ArrayList<>()).add(QuantizerState.fingerprint(q.paramTable())));
+    forEachLive(layer -> out.computeIfAbsent(layer.stateName(), k -> new ArrayList<>())
+        .add(StateFingerprint.of(layer.state())));
     return out;
   }
 
@@ -182,14 +199,14 @@ public final class WorkerRun {
    * Registers a replica unless it is already (by identity: DL4J layers define equals and hashCode
    * over their fields, input arrays of closed workspaces included); whether it was new.
    */
-  private boolean register(VectorQuantizerLayer layer) {
-    synchronized (quantizers) {
-      for (WeakReference<VectorQuantizerLayer> ref : quantizers) {
+  private boolean register(StatefulLayer layer) {
+    synchronized (replicas) {
+      for (WeakReference<StatefulLayer> ref : replicas) {
         if (ref.get() == layer) {
           return false;
         }
       }
-      quantizers.add(new WeakReference<>(layer));
+      replicas.add(new WeakReference<>(layer));
       return true;
     }
   }
@@ -200,18 +217,19 @@ public final class WorkerRun {
    * ParallelWrapper threads other than the first when their trainer stops; an operation on them
    * then fails).
    */
-  private void forEachLive(java.util.function.Consumer<VectorQuantizerLayer> action) {
-    synchronized (quantizers) {
-      quantizers.removeIf(ref -> {
-        VectorQuantizerLayer q = ref.get();
-        if (q == null) {
+  private void forEachLive(java.util.function.Consumer<StatefulLayer> action) {
+    synchronized (replicas) {
+      replicas.removeIf(ref -> {
+        StatefulLayer layer = ref.get();
+        if (layer == null) {
           return true;
         }
         try {
-          action.accept(q);
+          action.accept(layer);
           return false;
         } catch (IllegalStateException e) {
-          if (q.paramTable().values().stream().anyMatch(INDArray::wasClosed)) {
+          if (layer instanceof Layer l
+              && l.paramTable().values().stream().anyMatch(INDArray::wasClosed)) {
             return true;
           }
           throw e;

@@ -7,16 +7,18 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
-import org.melforge.bottleneck.VectorQuantizerLayer;
+import org.melforge.bottleneck.StatefulLayer;
 import org.melforge.data.FeatureTable;
+import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.TokenizerModel;
+import org.melforge.sharing.EpochRounds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * An epoch trained in this JVM: the split's rows stream through the driver in the epoch's
- * shuffled order ({@link FeatureTable#localBatches}), one step per batch, EMA updates applied by
- * the quantizer layers themselves.
+ * shuffled order ({@link FeatureTable#localBatches}), one step per batch; stateful layers apply
+ * their own statistics after each step.
  */
 final class LocalRounds implements EpochRounds {
 
@@ -59,8 +61,8 @@ final class LocalRounds implements EpochRounds {
       listener.batch = model.batch(batches.next(), step, new Random(seed * 1_000_003L + step));
       graph.fit(listener.batch);
       for (Layer layer : graph.getLayers()) {
-        if (layer instanceof VectorQuantizerLayer q) {
-          revived += q.lastRevived();
+        if (layer instanceof StatefulLayer s) {
+          revived += s.lastRevived();
         }
       }
     }

@@ -15,11 +15,18 @@ import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.melforge.bottleneck.Bottleneck;
+import org.melforge.checkpoint.Checkpoint;
+import org.melforge.checkpoint.CheckpointInfo;
+import org.melforge.checkpoint.Checkpoints;
 import org.melforge.data.FeatureTable;
+import org.melforge.metrics.EpochMetrics;
+import org.melforge.metrics.MetricsHistory;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
+import org.melforge.sharing.EpochRounds;
 import org.melforge.sharing.SharedTrainer;
 import org.melforge.sharing.SharingOptions;
 import org.nd4j.common.base.Preconditions;
@@ -60,7 +67,7 @@ public final class TrainJob {
     checkTable(table);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Checkpoints checkpoints = Checkpoints.at(options.output(), hadoop);
-    Optional<Checkpoints.Restored> restored = options.resume()
+    Optional<Checkpoint> restored = options.resume()
         ? checkpoints.latest().map(dir -> Checkpoints.read(dir, hadoop)) : Optional.empty();
     restored.ifPresent(r -> checkResumable(r, table));
     int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
@@ -76,7 +83,7 @@ public final class TrainJob {
     int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
     int startRound = restored.map(r -> startRound(r, workers)).orElse(0);
     if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {
-      CodebookInitializer.kmeans(model, firstBatches(table), options.seed());
+      StateInitializer.initialize(model, firstBatches(table), options.seed());
     }
     LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), mode {} with {} worker(s)"
             + " of batch {} (Adam rate {} per worker), {}", spec.preset(),
@@ -141,8 +148,11 @@ public final class TrainJob {
       }
     }
     double trainSeconds = seconds(t0);
-    EpochMetrics valid = Evaluation.of(run.table(), options.validSplit(), model,
-        options.batchSize(), model.iterations());
+    EpochMetrics valid;
+    try (Scorer scorer = Scorer.of(JavaSparkContext.fromSparkContext(spark.sparkContext()), model,
+        options.batchSize(), model.iterations())) {
+      valid = scorer.metrics(run.table(), options.validSplit());
+    }
     Map<String, Double> trainSummary = new LinkedHashMap<>(train.summary());
     if (model.bottlenecks().stream()
         .anyMatch(b -> model.bottleneck(b).kind() == Bottleneck.Kind.CODES)) {
@@ -176,16 +186,17 @@ public final class TrainJob {
    * The round a resumed run starts its first epoch at: the checkpoint's, unless the epoch would be
    * cut into other rounds now (other workers, batch size, interval or step cap), then 0.
    */
-  private int startRound(Checkpoints.Restored restored, int workers) {
+  private int startRound(Checkpoint restored, int workers) {
     CheckpointInfo info = restored.info();
     if (info.round() == 0) {
       return 0;
     }
+    TrainOptions previous = info.train(TrainOptions.class);
     boolean sameRounds = info.workers() == workers && info.sharing() != null
         && info.sharing().syncInterval() == sharing.syncInterval()
         && info.sharing().mode().equals(sharing.mode())
-        && info.train().batchSize() == options.batchSize()
-        && info.train().maxBatchesPerEpoch() == options.maxBatchesPerEpoch();
+        && previous.batchSize() == options.batchSize()
+        && previous.maxBatchesPerEpoch() == options.maxBatchesPerEpoch();
     if (!sameRounds) {
       LOG.warn("checkpoint {} was written {} rounds into epoch {} by a run cutting epochs"
               + " differently (workers, mode, sync interval, batch size or step cap changed):"
@@ -224,7 +235,7 @@ public final class TrainJob {
     }
   }
 
-  private void checkResumable(Checkpoints.Restored restored, FeatureTable table) {
+  private void checkResumable(Checkpoint restored, FeatureTable table) {
     List<String> differences = restored.info().model().differences(spec);
     Preconditions.checkArgument(differences.isEmpty(),
         "checkpoint %s was trained with other model settings (checkpoint vs now: %s): resume with"
@@ -237,8 +248,8 @@ public final class TrainJob {
 
   private CheckpointInfo info(Run run, int epoch, int round, Map<String, Double> train,
       Map<String, Double> valid) {
-    return new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, spec, options, epoch, round,
-        run.model().iterations(), run.workers(), sharing, run.table().identity(),
+    return new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, spec, Checkpoints.toJson(options),
+        epoch, round, run.model().iterations(), run.workers(), sharing, run.table().identity(),
         run.table().statsPath(), statsJson(run.table()), BuildInfo.versions(),
         BuildInfo.gitCommit(), Instant.now().toString(), train, valid);
   }

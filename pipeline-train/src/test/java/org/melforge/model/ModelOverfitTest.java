@@ -9,7 +9,7 @@ import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.melforge.bottleneck.Bottleneck;
-import org.melforge.training.EpochMetrics;
+import org.melforge.metrics.EpochMetrics;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 

@@ -20,7 +20,6 @@ import org.melforge.model.ModelSpec;
 import org.melforge.model.TinyPresets;
 import org.melforge.model.TokenizerModel;
 import org.melforge.spark.TestSpark;
-import org.melforge.training.EpochRounds;
 import org.melforge.training.SampleTables;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -4,6 +4,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import org.melforge.checkpoint.Checkpoint;
+import org.melforge.checkpoint.Checkpoints;
 import org.melforge.model.TinyPresets;
 import org.melforge.model.TokenizerModel;
 import org.melforge.tensorstore.Npy;
@@ -22,7 +24,7 @@ public final class CheckpointFixtures {
 
   public static void main(String[] args) throws Exception {
     Path dir = Path.of(args[0]);
-    Checkpoints.Restored r = Checkpoints.read(new org.apache.hadoop.fs.Path(dir.toUri()),
+    Checkpoint r = Checkpoints.read(new org.apache.hadoop.fs.Path(dir.toUri()),
         new Configuration());
     TokenizerModel model = TokenizerModel.wrap(r.info().model(), r.graph());
     INDArray x = TinyPresets.spectrograms(2, r.info().model().nMels(), r.info().model().nFrames(), 5);

@@ -10,6 +10,8 @@ import java.util.Random;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.melforge.checkpoint.Checkpoint;
+import org.melforge.checkpoint.Checkpoints;
 import org.melforge.model.TokenizerModel;
 import org.melforge.tensorstore.Npy;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -28,7 +30,7 @@ class OlderCheckpointsTest {
   @ValueSource(strings = {"auddsr-tiny", "timbre-vae-tiny"})
   void formatOneCheckpointsLoadAndReproduceTheirOutputs(String preset) throws Exception {
     Path dir = fixture(preset);
-    Checkpoints.Restored r = Checkpoints.read(new org.apache.hadoop.fs.Path(dir.toUri()),
+    Checkpoint r = Checkpoints.read(new org.apache.hadoop.fs.Path(dir.toUri()),
         new Configuration());
     assertEquals(1, r.info().formatVersion());
     assertEquals(preset, r.info().model().preset());

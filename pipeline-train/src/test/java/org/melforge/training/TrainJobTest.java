@@ -30,7 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.melforge.bottleneck.Codebooks;
 import org.melforge.bottleneck.KMeans;
 import org.melforge.bottleneck.VectorQuantizer;
+import org.melforge.checkpoint.CheckpointInfo;
+import org.melforge.checkpoint.Checkpoints;
 import org.melforge.data.FeatureTable;
+import org.melforge.metrics.MetricsHistory;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TinyPresets;
 import org.melforge.model.TokenizerModel;
@@ -373,7 +376,7 @@ class TrainJobTest {
     batches.add(it.next());
     batches.add(it.next());
 
-    CodebookInitializer.kmeans(model, batches, options.seed());
+    StateInitializer.initialize(model, batches, options.seed());
 
     INDArray codebook = params.get(VectorQuantizer.CODEBOOK);
     INDArray size = params.get(VectorQuantizer.CLUSTER_SIZE);

@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.samediff.SameDiffOutputLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.melforge.sharing.WorkerRun;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,7 +46,7 @@ public class LossLayerRuntime extends SameDiffOutputLayer {
     INDArray grad = mgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(),
         input.shape(), 'c');
     loss().sumLossGradient(input, labels, grad);
-    WorkerRun.current().ifPresent(run -> run.observeOutput(loss().getLayerName(), input, labels));
+    StepObserver.active().ifPresent(o -> o.observeOutput(loss().getLayerName(), input, labels));
     return new Pair<>(new DefaultGradient(), grad);
   }
 

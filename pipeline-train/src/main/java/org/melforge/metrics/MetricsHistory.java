@@ -1,4 +1,4 @@
-package org.melforge.training;
+package org.melforge.metrics;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,10 +33,10 @@ import org.apache.hadoop.fs.Path;
  */
 public final class MetricsHistory {
 
-  static final String JSONL = "history.jsonl";
-  static final String CSV = "history.csv";
-  static final String ROUNDS_JSONL = "rounds.jsonl";
-  static final String ROUNDS_CSV = "rounds.csv";
+  public static final String JSONL = "history.jsonl";
+  public static final String CSV = "history.csv";
+  public static final String ROUNDS_JSONL = "rounds.jsonl";
+  public static final String ROUNDS_CSV = "rounds.csv";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final FileSystem fs;

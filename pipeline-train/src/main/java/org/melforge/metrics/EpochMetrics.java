@@ -1,9 +1,8 @@
-package org.melforge.training;
+package org.melforge.metrics;
 
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.melforge.bottleneck.Bottleneck;
 import org.melforge.model.LossParts;
 import org.melforge.model.TokenizerModel;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -31,7 +30,7 @@ public final class EpochMetrics implements Serializable {
 
   private final transient TokenizerModel model;
   private final Map<String, double[]> sums = new LinkedHashMap<>();
-  private final Map<String, long[]> codeCounts = new LinkedHashMap<>();
+  private final Map<String, CodeCounts> codeCounts = new LinkedHashMap<>();
   private final double[] mu = new double[3];
   private final double[] logvar = new double[3];
   private double pairDistanceSum;
@@ -50,21 +49,22 @@ public final class EpochMetrics implements Serializable {
         .forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v * b);
     for (String name : model.bottlenecks()) {
       INDArray act = activations.get(name);
-      if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
-        countCodes(name, LossParts.codeChannel(act));
-      } else {
-        moments(mu, LossParts.mu(act));
-        moments(logvar, LossParts.logvar(act));
-        pairwiseDistances(LossParts.mu(act));
+      switch (model.bottleneck(name).kind()) {
+        case CODES -> countCodes(name, LossParts.codeChannel(act));
+        case GAUSSIAN -> {
+          moments(mu, LossParts.mu(act));
+          moments(logvar, LossParts.logvar(act));
+          pairwiseDistances(LossParts.mu(act));
+        }
       }
     }
   }
 
   private void countCodes(String name, INDArray codes) {
-    long[] counts = codeCounts.computeIfAbsent(name,
-        k -> new long[model.bottleneck(k).codebookSize()]);
+    CodeCounts counts = codeCounts.computeIfAbsent(name,
+        k -> new CodeCounts(model.bottleneck(k).codebookSize()));
     for (long i : codes.castTo(DataType.LONG).dup('c').reshape(-1).toLongVector()) {
-      counts[(int) i]++;
+      counts.add(i);
     }
   }
 
@@ -88,12 +88,8 @@ public final class EpochMetrics implements Serializable {
   public synchronized void merge(EpochMetrics other) {
     examples += other.examples;
     other.sums.forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v[0]);
-    other.codeCounts.forEach((k, v) -> {
-      long[] mine = codeCounts.computeIfAbsent(k, key -> new long[v.length]);
-      for (int i = 0; i < v.length; i++) {
-        mine[i] += v[i];
-      }
-    });
+    other.codeCounts.forEach((k, v) ->
+        codeCounts.computeIfAbsent(k, key -> new CodeCounts(v.size())).merge(v));
     for (int i = 0; i < 3; i++) {
       mu[i] += other.mu[i];
       logvar[i] += other.logvar[i];
@@ -112,7 +108,7 @@ public final class EpochMetrics implements Serializable {
     Map<String, Double> out = new LinkedHashMap<>();
     sums.forEach((k, v) -> out.put(k, examples == 0 ? Double.NaN : v[0] / examples));
     codeCounts.forEach((name, counts) -> {
-      CodeUsage usage = CodeUsage.of(counts);
+      CodeUsage usage = counts.usage();
       out.put(name + "_perplexity", usage.perplexity());
       out.put(name + "_usage", usage.usedFraction());
       out.put(name + "_dead", (double) usage.dead());

@@ -1,6 +1,8 @@
-package org.melforge.training;
+package org.melforge.checkpoint;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.melforge.data.TableIdentity;
 import org.melforge.model.ModelSpec;
@@ -12,7 +14,8 @@ import org.melforge.sharing.SharingOptions;
  *
  * @param formatVersion version of this metadata format
  * @param model the model's architecture and losses
- * @param train the training options of the run
+ * @param train the training options of the run (the {@code train} section, as the train job
+ *     wrote it)
  * @param epoch epochs completed
  * @param round rounds completed of the epoch after {@code epoch} (0: the checkpoint of an epoch's
  *     end; more: written mid-epoch, a resumed run continues with the next round)
@@ -29,12 +32,27 @@ import org.melforge.sharing.SharingOptions;
  * @param trainMetrics the last epoch's training metrics
  * @param validMetrics the last epoch's validation metrics
  */
-public record CheckpointInfo(int formatVersion, ModelSpec model, TrainOptions train, int epoch,
-    int round, long globalStep, int workers, SharingOptions sharing, TableIdentity features, String statsPath, JsonNode stats,
-    Map<String, String> versions,
-    String gitCommit, String createdAt, Map<String, Double> trainMetrics,
-    Map<String, Double> validMetrics) {
+public record CheckpointInfo(int formatVersion, ModelSpec model, JsonNode train, int epoch,
+    int round, long globalStep, int workers, SharingOptions sharing, TableIdentity features,
+    String statsPath, JsonNode stats, Map<String, String> versions, String gitCommit,
+    String createdAt, Map<String, Double> trainMetrics, Map<String, Double> validMetrics) {
 
   /** The current {@link #formatVersion}: 2 added round, workers and sharing. */
   public static final int FORMAT_VERSION = 2;
+
+  /** Unmodifiable copies of the version and metric maps, in their order. */
+  public CheckpointInfo {
+    versions = copy(versions);
+    trainMetrics = copy(trainMetrics);
+    validMetrics = copy(validMetrics);
+  }
+
+  private static <V> Map<String, V> copy(Map<String, V> map) {
+    return map == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+  }
+
+  /** The {@code train} section read as {@code type} (e.g. the train job's options record). */
+  public <T> T train(Class<T> type) {
+    return Checkpoints.fromJson(train, type);
+  }
 }

@@ -1,10 +1,12 @@
-package org.melforge.training;
+package org.melforge.sharing;
+
+import org.melforge.metrics.EpochMetrics;
 
 /**
  * One epoch of training, cut into rounds of a few steps per worker: between two rounds the job
  * may log progress and write a checkpoint, and a resumed run starts at the round after its
- * checkpoint. Implemented by single-JVM training ({@link LocalRounds}) and by the distributed
- * trainers of {@code org.melforge.sharing}.
+ * checkpoint. Implemented by the distributed trainers of this package ({@link SharedTrainer}) and by
+ * single-JVM training ({@code org.melforge.training.LocalRounds}).
  */
 public interface EpochRounds extends AutoCloseable {
 
@@ -27,7 +29,7 @@ public interface EpochRounds extends AutoCloseable {
    *
    * @param metrics training metrics of its batches
    * @param steps global steps made (W batches of all workers make one)
-   * @param revivedCodes dead codes revived by EMA quantizers
+   * @param revivedCodes dead units (codes, atoms) revived by the stateful layers' updates
    */
   record Round(EpochMetrics metrics, int steps, long revivedCodes) {}
 }

@@ -1,6 +1,8 @@
-package org.melforge.training;
+package org.melforge.checkpoint;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -33,8 +35,10 @@ import org.deeplearning4j.util.ModelSerializer;
  */
 public final class Checkpoints {
 
-  static final String MODEL = "model.zip";
-  static final String INFO = "checkpoint.json";
+  /** The DL4J model file of a checkpoint folder. */
+  public static final String MODEL = "model.zip";
+  /** The metadata file of a checkpoint folder, written last. */
+  public static final String INFO = "checkpoint.json";
   private static final Pattern DIR = Pattern.compile("epoch-(\\d+)(?:-round-(\\d+))?");
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -64,9 +68,6 @@ public final class Checkpoints {
   public Path root() {
     return root;
   }
-
-  /** A restored checkpoint: its metadata, the graph with its updater state, and its folder. */
-  public record Restored(CheckpointInfo info, ComputationGraph graph, Path dir) {}
 
   /**
    * Writes the checkpoint of {@code info}'s position (epoch and round), replacing one of the same
@@ -127,7 +128,7 @@ public final class Checkpoints {
 
   private boolean complete(Path dir) {
     try {
-      return fs.exists(new Path(dir, INFO));
+      return isCheckpoint(fs, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -145,8 +146,8 @@ public final class Checkpoints {
     return new long[] {Long.parseLong(m.group(1)), m.group(2) == null ? 0 : Long.parseLong(m.group(2))};
   }
 
-  /** Reads the checkpoint in {@code dir} (any Hadoop URI). */
-  public static Restored read(Path dir, Configuration hadoop) {
+  /** Reads the checkpoint in folder {@code dir} (any Hadoop URI). */
+  public static Checkpoint read(Path dir, Configuration hadoop) {
     try {
       FileSystem fs = dir.getFileSystem(hadoop);
       CheckpointInfo info;
@@ -157,9 +158,28 @@ public final class Checkpoints {
       try (InputStream in = fs.open(new Path(dir, MODEL))) {
         graph = ModelSerializer.restoreComputationGraph(in, true);
       }
-      return new Restored(info, graph, dir);
+      return new Checkpoint(fs.makeQualified(dir), info, graph);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read checkpoint " + dir, e);
+      throw new UncheckedIOException("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
     }
+  }
+
+  /** {@code value} as a JSON tree, in this format's spelling (snake_case). */
+  public static JsonNode toJson(Object value) {
+    return JSON.valueToTree(value);
+  }
+
+  static <T> T fromJson(JsonNode json, Class<T> type) {
+    try {
+      return JSON.treeToValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("checkpoint JSON is not a " + type.getSimpleName()
+          + ": " + e.getOriginalMessage(), e);
+    }
+  }
+
+  /** Whether {@code dir} holds a complete checkpoint (its {@value #INFO}). */
+  static boolean isCheckpoint(FileSystem fs, Path dir) throws IOException {
+    return fs.exists(new Path(dir, INFO));
   }
 }

@@ -1,0 +1,93 @@
+package org.melforge.metrics;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * How often each code of a codebook of {@code size} codes was used, counted exactly and merged by
+ * addition (counts of several batches, partitions or workers sum to those of all of them). Small
+ * codebooks count into an array; large ones (binary codes of 2^L entries) count only the codes
+ * seen, so memory follows the codes used, not the codebook size.
+ */
+public final class CodeCounts implements Serializable {
+
+  private static final long serialVersionUID = 1L;
+  /** Largest codebook counted into an array. */
+  static final long DENSE_LIMIT = 1 << 20;
+
+  private final long size;
+  private final long[] dense;
+  private final Map<Long, Long> sparse;
+
+  /** No code counted yet, in a codebook of {@code size} codes. */
+  public CodeCounts(long size) {
+    if (size < 1) {
+      throw new IllegalArgumentException("codebook size must be >= 1: " + size);
+    }
+    this.size = size;
+    this.dense = size <= DENSE_LIMIT ? new long[(int) size] : null;
+    this.sparse = dense == null ? new HashMap<>() : null;
+  }
+
+  /** Counts one use of {@code code}. */
+  public void add(long code) {
+    if (code < 0 || code >= size) {
+      throw new IllegalArgumentException("code " + code + " outside codebook of " + size);
+    }
+    if (dense != null) {
+      dense[(int) code]++;
+    } else {
+      sparse.merge(code, 1L, Long::sum);
+    }
+  }
+
+  /** Adds {@code other}'s counts (same codebook size). */
+  public void merge(CodeCounts other) {
+    if (other.size != size) {
+      throw new IllegalArgumentException("cannot merge counts of codebooks of " + size + " and "
+          + other.size + " codes");
+    }
+    if (dense != null) {
+      for (int i = 0; i < dense.length; i++) {
+        dense[i] += other.dense[i];
+      }
+    } else {
+      other.sparse.forEach((code, n) -> sparse.merge(code, n, Long::sum));
+    }
+  }
+
+  /** Codebook size. */
+  public long size() {
+    return size;
+  }
+
+  /** Uses of {@code code}. */
+  public long count(long code) {
+    return dense != null ? dense[(int) code] : sparse.getOrDefault(code, 0L);
+  }
+
+  /** Perplexity, used fraction and dead codes of these counts. */
+  public CodeUsage usage() {
+    long total = 0;
+    long used = 0;
+    double sumNLogN = 0;
+    if (dense != null) {
+      for (long c : dense) {
+        total += c;
+        if (c > 0) {
+          used++;
+          sumNLogN += c * Math.log(c);
+        }
+      }
+    } else {
+      for (long c : sparse.values()) {
+        total += c;
+        used++;
+        sumNLogN += c * Math.log(c);
+      }
+    }
+    double entropy = total == 0 ? 0 : Math.log(total) - sumNLogN / total;
+    return new CodeUsage(total == 0 ? 0 : Math.exp(entropy), (double) used / size, size - used);
+  }
+}

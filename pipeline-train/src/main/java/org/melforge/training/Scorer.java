@@ -1,0 +1,201 @@
+package org.melforge.training;
+
+import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.melforge.data.FeatureTable;
+import org.melforge.data.TensorBatches;
+import org.melforge.metrics.EpochMetrics;
+import org.melforge.model.ModelSpec;
+import org.melforge.model.TokenizerModel;
+import org.melforge.tensorstore.TensorTable;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
+
+/**
+ * Runs a model over the rows of a features table where the rows are. The model (configuration and
+ * parameters) is broadcast once; each executor builds it once per scorer and lends it to its tasks
+ * in turn (a pool, so concurrent tasks never share a graph), and only what the partitions return
+ * reaches the driver. {@link #metrics} gives a split's {@link EpochMetrics} (inference mode, beta
+ * at the scorer's global step); {@link #map} runs any function over a split's batches, for jobs
+ * that need more (per-example metrics, token export).
+ *
+ * <p>Close the scorer when done: it releases the broadcast.
+ */
+public final class Scorer implements AutoCloseable {
+
+  /** A function run on an executor over one partition's batches, with the shared model. */
+  @FunctionalInterface
+  public interface PartitionFunction<T> extends Serializable {
+    /** What the partition returns, given the model and its batches (ids and tensors). */
+    Iterator<T> apply(TokenizerModel model, Iterator<Batch> batches) throws Exception;
+  }
+
+  /**
+   * A batch of rows of one partition.
+   *
+   * @param ids the rows' ids, in batch order
+   * @param tensors the rows' tensors (B, 1, n_mels, n_frames)
+   */
+  public record Batch(List<String> ids, INDArray tensors) {}
+
+  private static final AtomicLong BUILT = new AtomicLong();
+  private static final int CACHED_SNAPSHOTS = 2;
+  private static final Map<String, Deque<TokenizerModel>> POOLS = new LinkedHashMap<>(4, 0.75f, true);
+
+  private final JavaSparkContext jsc;
+  private final Broadcast<Snapshot> snapshot;
+  private final int batchSize;
+  private final long globalStep;
+
+  private Scorer(JavaSparkContext jsc, Broadcast<Snapshot> snapshot, int batchSize,
+      long globalStep) {
+    this.jsc = jsc;
+    this.snapshot = snapshot;
+    this.batchSize = batchSize;
+    this.globalStep = globalStep;
+  }
+
+  /**
+   * A scorer of {@code model} as it is now (a copy of its parameters), in batches of
+   * {@code batchSize}, losses weighted as at global step {@code globalStep}.
+   */
+  public static Scorer of(JavaSparkContext jsc, TokenizerModel model, int batchSize,
+      long globalStep) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("batch size must be >= 1: " + batchSize);
+    }
+    Snapshot s = new Snapshot(UUID.randomUUID().toString(), model.spec(),
+        model.graph().getConfiguration().toJson(), model.graph().params().dup());
+    return new Scorer(jsc, jsc.broadcast(s), batchSize, globalStep);
+  }
+
+  /** The metrics of the model on {@code split} of {@code table} (empty for an empty split). */
+  public EpochMetrics metrics(FeatureTable table, String split) {
+    EpochMetrics total = new EpochMetrics(snapshot.value().layout());
+    if (split.isEmpty() || table.count(split) == 0) {
+      return total;
+    }
+    long step = globalStep;
+    map(table, split, (model, batches) -> {
+      if (!batches.hasNext()) {
+        return Collections.emptyIterator();
+      }
+      EpochMetrics metrics = new EpochMetrics(model);
+      while (batches.hasNext()) {
+        MultiDataSet batch = model.evaluationBatch(batches.next().tensors(), step);
+        metrics.add(model.activations(batch), batch);
+      }
+      return List.of(metrics).iterator();
+    }).collect().forEach(total::merge);
+    return total;
+  }
+
+  /** {@code function} over every partition of {@code split} of {@code table}, lazily. */
+  public <T> JavaRDD<T> map(FeatureTable table, String split, PartitionFunction<T> function) {
+    Dataset<Row> rows = table.split(split)
+        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR);
+    TensorBatches tensors = table.batches(batchSize, false);
+    Broadcast<Snapshot> shared = snapshot;
+    return rows.javaRDD().mapPartitions(partition -> {
+      Snapshot s = shared.value();
+      TokenizerModel model = s.borrow();
+      try {
+        List<T> out = new java.util.ArrayList<>();
+        function.apply(model, batches(partition, tensors)).forEachRemaining(out::add);
+        return out.iterator();
+      } finally {
+        s.giveBack(model);
+      }
+    });
+  }
+
+  private static Iterator<Batch> batches(Iterator<Row> rows, TensorBatches tensors) {
+    List<String> ids = new java.util.ArrayList<>();
+    Iterator<Row> recorded = new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return rows.hasNext();
+      }
+
+      @Override
+      public Row next() {
+        Row row = rows.next();
+        ids.add(row.getString(0));
+        return row;
+      }
+    };
+    Iterator<INDArray> arrays = tensors.iterator(recorded);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return arrays.hasNext();
+      }
+
+      @Override
+      public Batch next() {
+        INDArray x = arrays.next();
+        List<String> batchIds = List.copyOf(ids.subList(0, (int) x.size(0)));
+        ids.subList(0, (int) x.size(0)).clear();
+        return new Batch(batchIds, x);
+      }
+    };
+  }
+
+  /** Models built from scorers' broadcasts in this JVM so far (one per task running at once). */
+  static long modelsBuilt() {
+    return BUILT.get();
+  }
+
+  /** Releases the broadcast model. */
+  @Override
+  public void close() {
+    snapshot.destroy();
+  }
+
+  /** A model as shipped to executors, with its per-JVM pool of built models. */
+  private record Snapshot(String id, ModelSpec spec, String configuration, INDArray params)
+      implements Serializable {
+
+    TokenizerModel layout() {
+      return TokenizerModel.layout(spec);
+    }
+
+    TokenizerModel borrow() {
+      synchronized (POOLS) {
+        Deque<TokenizerModel> pool = POOLS.get(id);
+        if (pool != null && !pool.isEmpty()) {
+          return pool.pop();
+        }
+      }
+      ComputationGraph graph = new ComputationGraph(
+          ComputationGraphConfiguration.fromJson(configuration));
+      graph.init(params, true);
+      BUILT.incrementAndGet();
+      return TokenizerModel.wrap(spec, graph);
+    }
+
+    void giveBack(TokenizerModel model) {
+      synchronized (POOLS) {
+        POOLS.computeIfAbsent(id, k -> new ArrayDeque<>()).push(model);
+        while (POOLS.size() > CACHED_SNAPSHOTS) {
+          POOLS.remove(POOLS.keySet().iterator().next());
+        }
+      }
+    }
+  }
+}
