@@ -104,7 +104,7 @@ class VectorQuantizerGraphTest {
     return (BETA * sq + (mode == VectorQuantizer.Update.LOSS ? sq : 0)) / D;
   }
 
-  private static MultiDataSet data() {
+  static MultiDataSet data() {
     return new MultiDataSet(new INDArray[] {nchw(Z)},
         new INDArray[] {nchw(labels()), Nd4j.zeros(DataType.DOUBLE, B, 1, H, W)});
   }
