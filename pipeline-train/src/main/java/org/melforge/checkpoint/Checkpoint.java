@@ -25,11 +25,11 @@ public record Checkpoint(Path dir, CheckpointInfo info, ComputationGraph graph) 
 
   /**
    * The checkpoint at {@code uri}: a checkpoint folder ({@code .../epoch-0003}), or the output
-   * folder of a training run, whose newest complete checkpoint is taken.
+   * folder of a training run, whose newest usable checkpoint is taken ({@link Checkpoints#newest}).
    *
    * @throws IllegalArgumentException when {@code uri} holds no complete checkpoint (the message
    *     names it)
-   * @throws UncheckedIOException when it cannot be read
+   * @throws CheckpointException when the checkpoint cannot be used (naming it and why)
    */
   public static Checkpoint open(String uri, Configuration hadoop) {
     Path given = new Path(uri);
@@ -41,10 +41,9 @@ public record Checkpoint(Path dir, CheckpointInfo info, ComputationGraph graph) 
       if (!fs.exists(given)) {
         throw new IllegalArgumentException("checkpoint " + uri + " does not exist");
       }
-      Path newest = Checkpoints.at(uri, hadoop).latest().orElseThrow(() ->
+      return Checkpoints.at(uri, hadoop).newest(hadoop).orElseThrow(() ->
           new IllegalArgumentException("checkpoint " + uri + " is neither a checkpoint folder (no "
               + Checkpoints.INFO + ") nor a training output with a complete checkpoint"));
-      return Checkpoints.read(newest, hadoop);
     } catch (FileNotFoundException e) {
       throw new IllegalArgumentException("checkpoint " + uri + " does not exist", e);
     } catch (IOException e) {

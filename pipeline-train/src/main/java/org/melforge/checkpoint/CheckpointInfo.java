@@ -31,20 +31,34 @@ import org.melforge.sharing.SharingOptions;
  * @param createdAt ISO-8601 time the checkpoint was written
  * @param trainMetrics the last epoch's training metrics
  * @param validMetrics the last epoch's validation metrics
+ * @param sha256 SHA-256 (hex) of each file of the checkpoint folder written before this metadata,
+ *     by file name (format 3 on; empty in older checkpoints)
  */
 public record CheckpointInfo(int formatVersion, ModelSpec model, JsonNode train, int epoch,
     int round, long globalStep, int workers, SharingOptions sharing, TableIdentity features,
     String statsPath, JsonNode stats, Map<String, String> versions, String gitCommit,
-    String createdAt, Map<String, Double> trainMetrics, Map<String, Double> validMetrics) {
+    String createdAt, Map<String, Double> trainMetrics, Map<String, Double> validMetrics,
+    Map<String, String> sha256) {
 
-  /** The current {@link #formatVersion}: 2 added round, workers and sharing. */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * The current {@link #formatVersion}: 2 added round, workers and sharing; 3 the SHA-256 of the
+   * checkpoint's files.
+   */
+  public static final int FORMAT_VERSION = 3;
 
   /** Unmodifiable copies of the version and metric maps, in their order. */
   public CheckpointInfo {
     versions = copy(versions);
     trainMetrics = copy(trainMetrics);
     validMetrics = copy(validMetrics);
+    sha256 = copy(sha256);
+  }
+
+  /** This metadata with the given file hashes. */
+  public CheckpointInfo withSha256(Map<String, String> files) {
+    return new CheckpointInfo(formatVersion, model, train, epoch, round, globalStep, workers,
+        sharing, features, statsPath, stats, versions, gitCommit, createdAt, trainMetrics,
+        validMetrics, files);
   }
 
   private static <V> Map<String, V> copy(Map<String, V> map) {

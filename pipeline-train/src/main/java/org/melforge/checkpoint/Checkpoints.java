@@ -6,13 +6,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -21,6 +33,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Checkpoints of a training run under one folder of any Hadoop file system:
@@ -31,7 +45,11 @@ import org.deeplearning4j.util.ModelSerializer;
  *
  * <p>{@code checkpoint.json} is written last, through a temporary name and a rename, so a folder
  * holding it is complete: {@link #latest} never picks a half-written checkpoint (a crash while
- * writing leaves a folder without it, which is ignored and overwritten by the next write).
+ * writing leaves a folder without it, which is ignored and overwritten by the next write). It
+ * records the SHA-256 of {@code model.zip}; {@link #read} verifies it and refuses a
+ * {@code model.zip} holding entries MelForge never writes (DL4J would deserialise a Java-serialised
+ * {@code preprocessor.bin}) before DL4J reads anything, and {@link #newest} falls back to the
+ * previous complete checkpoint when the newest one cannot be used.
  */
 public final class Checkpoints {
 
@@ -39,6 +57,10 @@ public final class Checkpoints {
   public static final String MODEL = "model.zip";
   /** The metadata file of a checkpoint folder, written last. */
   public static final String INFO = "checkpoint.json";
+  /** The entries of a {@code model.zip} as MelForge writes it ({@code ModelSerializer}). */
+  static final Set<String> MODEL_ENTRIES =
+      Set.of("configuration.json", "coefficients.bin", "updaterState.bin");
+  private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   private static final Pattern DIR = Pattern.compile("epoch-(\\d+)(?:-round-(\\d+))?");
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -81,12 +103,14 @@ public final class Checkpoints {
         fs.delete(dir, true);
       }
       fs.mkdirs(dir);
-      try (OutputStream out = fs.create(new Path(dir, MODEL))) {
+      MessageDigest digest = sha256();
+      try (OutputStream out = new DigestOutputStream(fs.create(new Path(dir, MODEL)), digest)) {
         ModelSerializer.writeModel(graph, out, true);
       }
+      CheckpointInfo complete = info.withSha256(Map.of(MODEL, hex(digest)));
       Path tmp = new Path(dir, "_" + INFO + ".tmp");
       try (OutputStream out = fs.create(tmp)) {
-        JSON.writeValue(out, info);
+        JSON.writeValue(out, complete);
       }
       if (!fs.rename(tmp, new Path(dir, INFO))) {
         throw new IOException("rename of " + tmp + " failed");
@@ -118,9 +142,9 @@ public final class Checkpoints {
     }
   }
 
-  private java.util.List<Path> folders() throws IOException {
+  private List<Path> folders() throws IOException {
     if (!fs.exists(root)) {
-      return java.util.List.of();
+      return List.of();
     }
     return Arrays.stream(fs.listStatus(root)).filter(FileStatus::isDirectory)
         .map(FileStatus::getPath).filter(p -> DIR.matcher(p.getName()).matches()).toList();
@@ -146,22 +170,134 @@ public final class Checkpoints {
     return new long[] {Long.parseLong(m.group(1)), m.group(2) == null ? 0 : Long.parseLong(m.group(2))};
   }
 
-  /** Reads the checkpoint in folder {@code dir} (any Hadoop URI). */
+  /**
+   * The newest complete checkpoint that can be used: a newer one that cannot (corrupt metadata, a
+   * file whose hash differs, foreign zip entries) is skipped with a warning naming it and the one
+   * taken instead.
+   *
+   * @throws CheckpointException when checkpoints exist but none of them can be used
+   */
+  public Optional<Checkpoint> newest(Configuration hadoop) {
+    List<Path> complete;
+    try {
+      complete = new ArrayList<>(folders().stream().filter(this::complete)
+          .sorted(Comparator.comparing(Checkpoints::position, COMPARATOR).reversed()).toList());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + root, e);
+    }
+    List<String> skipped = new ArrayList<>();
+    for (Path dir : complete) {
+      try {
+        Checkpoint c = read(dir, hadoop);
+        if (!skipped.isEmpty()) {
+          LOG.warn("falling back to checkpoint {}: newer ones cannot be used: {}", dir,
+              String.join("; ", skipped));
+        }
+        return Optional.of(c);
+      } catch (CheckpointException e) {
+        skipped.add(e.getMessage());
+      }
+    }
+    if (!skipped.isEmpty()) {
+      throw new CheckpointException("no usable checkpoint in " + root + ": "
+          + String.join("; ", skipped));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Reads the checkpoint in folder {@code dir} (any Hadoop URI), verifying its files against the
+   * recorded hashes and the model file's entries before DL4J deserialises anything.
+   *
+   * @throws CheckpointException when it is missing, incomplete or cannot be used (naming
+   *     {@code dir} and why)
+   */
   public static Checkpoint read(Path dir, Configuration hadoop) {
     try {
       FileSystem fs = dir.getFileSystem(hadoop);
-      CheckpointInfo info;
-      try (InputStream in = fs.open(new Path(dir, INFO))) {
-        info = JSON.readValue(in, CheckpointInfo.class);
-      }
-      ComputationGraph graph;
+      CheckpointInfo info = info(fs, dir);
+      byte[] model;
       try (InputStream in = fs.open(new Path(dir, MODEL))) {
-        graph = ModelSerializer.restoreComputationGraph(in, true);
+        model = in.readAllBytes();
       }
+      String expected = info.sha256().get(MODEL);
+      if (expected != null && !expected.equals(hex(sha256(model)))) {
+        throw new CheckpointException("checkpoint " + dir + " is corrupt: " + MODEL
+            + " does not have the SHA-256 recorded in " + INFO);
+      }
+      requireOwnEntries(model, dir);
+      ComputationGraph graph = ModelSerializer.restoreComputationGraph(
+          new ByteArrayInputStream(model), true);
       return new Checkpoint(fs.makeQualified(dir), info, graph);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
+    } catch (FileNotFoundException e) {
+      throw new CheckpointException("checkpoint " + dir + " is incomplete: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof CheckpointException c) {
+        throw c;
+      }
+      throw new CheckpointException("cannot read checkpoint " + dir + ": " + e, e);
     }
+  }
+
+  private static CheckpointInfo info(FileSystem fs, Path dir) throws IOException {
+    CheckpointInfo info;
+    try (InputStream in = fs.open(new Path(dir, INFO))) {
+      info = JSON.readValue(in, CheckpointInfo.class);
+    } catch (JsonProcessingException e) {
+      throw new CheckpointException("checkpoint " + dir + " is corrupt: " + INFO + " is not valid"
+          + " JSON (" + e.getOriginalMessage() + ")", e);
+    }
+    List<String> missing = new ArrayList<>();
+    if (info.formatVersion() < 1) {
+      missing.add("format_version");
+    }
+    if (info.model() == null) {
+      missing.add("model");
+    }
+    if (info.train() == null) {
+      missing.add("train");
+    }
+    if (info.features() == null) {
+      missing.add("features");
+    }
+    if (!missing.isEmpty()) {
+      throw new CheckpointException("checkpoint " + dir + " is corrupt: " + INFO + " lacks "
+          + String.join(", ", missing));
+    }
+    return info;
+  }
+
+  private static void requireOwnEntries(byte[] model, Path dir) throws IOException {
+    List<String> foreign = new ArrayList<>();
+    try (ZipInputStream zip = new ZipInputStream(new ByteArrayInputStream(model))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        if (!MODEL_ENTRIES.contains(e.getName())) {
+          foreign.add(e.getName());
+        }
+      }
+    }
+    if (!foreign.isEmpty()) {
+      throw new CheckpointException("checkpoint " + dir + " is refused: " + MODEL + " holds "
+          + foreign + ", which MelForge never writes (only " + MODEL_ENTRIES + ")");
+    }
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static MessageDigest sha256(byte[] bytes) {
+    MessageDigest digest = sha256();
+    digest.update(bytes);
+    return digest;
+  }
+
+  private static String hex(MessageDigest digest) {
+    return HexFormat.of().formatHex(digest.digest());
   }
 
   /** {@code value} as a JSON tree, in this format's spelling (snake_case). */

@@ -67,8 +67,7 @@ public final class TrainJob {
     checkTable(table);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Checkpoints checkpoints = Checkpoints.at(options.output(), hadoop);
-    Optional<Checkpoint> restored = options.resume()
-        ? checkpoints.latest().map(dir -> Checkpoints.read(dir, hadoop)) : Optional.empty();
+    Optional<Checkpoint> restored = options.resume() ? checkpoints.newest(hadoop) : Optional.empty();
     restored.ifPresent(r -> checkResumable(r, table));
     int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
     TokenizerModel model = restored.map(r -> TokenizerModel.wrap(spec, r.graph()))
@@ -251,7 +250,7 @@ public final class TrainJob {
     return new CheckpointInfo(CheckpointInfo.FORMAT_VERSION, spec, Checkpoints.toJson(options),
         epoch, round, run.model().iterations(), run.workers(), sharing, run.table().identity(),
         run.table().statsPath(), statsJson(run.table()), BuildInfo.versions(),
-        BuildInfo.gitCommit(), Instant.now().toString(), train, valid);
+        BuildInfo.gitCommit(), Instant.now().toString(), train, valid, Map.of());
   }
 
   private static JsonNode statsJson(FeatureTable table) {
