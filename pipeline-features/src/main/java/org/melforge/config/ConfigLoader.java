@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigResolveOptions;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,15 +66,50 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * One {@code key=value} override. Messages name the key, never the value (it may be a secret).
+   * A bare value holding {@code //} or {@code #}, which HOCON would cut as a comment (an
+   * {@code s3a://} path), is taken as a string; such text inside a list or object must be quoted.
+   */
   private static Config parseOverride(String assignment) {
-    if (!assignment.contains("=")) {
-      throw new ConfigValidationException(List.of(
-          "override '" + assignment + "' is not of the form key=value (e.g. features.output=/tmp/out)"));
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigValidationException(List.of("an override (" + assignment.length()
+          + " characters, not shown) is not of the form key=value (e.g."
+          + " features.output=/tmp/out)"));
+    }
+    String key = assignment.substring(0, eq).trim();
+    String value = assignment.substring(eq + 1).trim();
+    boolean structured = value.startsWith("[") || value.startsWith("{") || value.startsWith("\"");
+    if (commentOutsideQuotes(value)) {
+      if (structured) {
+        throw new ConfigValidationException(List.of("override of '" + key + "': its value holds"
+            + " '//' or '#' outside quotes, which HOCON reads as a comment; quote that string"));
+      }
+      value = ConfigValueFactory.fromAnyRef(value).render(ConfigRenderOptions.concise());
     }
     try {
-      return ConfigFactory.parseString(assignment);
+      return ConfigFactory.parseString(key + " = " + value);
     } catch (ConfigException e) {
-      throw new ConfigValidationException(List.of("override '" + assignment + "' does not parse: " + e.getMessage()));
+      throw new ConfigValidationException(List.of("override of '" + key + "' does not parse as"
+          + " HOCON (the value is not shown: it may be a secret); quote strings that hold spaces"
+          + " or special characters"));
     }
+  }
+
+  private static boolean commentOutsideQuotes(String value) {
+    boolean quoted = false;
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c == '\\' && quoted) {
+        i++;
+      } else if (c == '"') {
+        quoted = !quoted;
+      } else if (!quoted && (c == '#' || c == '/' && i + 1 < value.length()
+          && value.charAt(i + 1) == '/')) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -103,6 +103,33 @@ class ConfigValidationTest {
   }
 
   @Test
+  void overridesThatDoNotParseNameTheKeyButNeverEchoTheValue() {
+    String secret = "AKIA-SECRET-1234\"{[";
+    ConfigValidationException e = assertThrows(ConfigValidationException.class,
+        () -> ConfigLoader.load(null, List.of("spark.settings.\"spark.hadoop.fs.s3a.secret.key\"="
+            + secret)));
+    assertTrue(e.getMessage().contains("override of 'spark.settings.\"spark.hadoop.fs.s3a"
+        + ".secret.key\"' does not parse"), e.getMessage());
+    assertTrue(!e.getMessage().contains("AKIA") && !e.getMessage().contains("1234"),
+        e.getMessage());
+    e = assertThrows(ConfigValidationException.class,
+        () -> ConfigLoader.load(null, List.of("AKIA-SECRET-1234")));
+    assertTrue(!e.getMessage().contains("AKIA"), e.getMessage());
+  }
+
+  @Test
+  void bareValuesWithSlashesOrHashesAreStringsNotComments() {
+    assertEquals("s3a://bucket/out#1", ConfigLoader.load(null,
+        List.of("features.output=s3a://bucket/out#1")).getString("features.output"));
+    assertEquals("hdfs://nn/x", ConfigLoader.load(null,
+        List.of("features.output=\"hdfs://nn/x\"")).getString("features.output"));
+    ConfigValidationException e = assertThrows(ConfigValidationException.class,
+        () -> ConfigLoader.load(null, List.of("features.inputs=[{path=s3a://b/x}]")));
+    assertTrue(e.getMessage().contains("override of 'features.inputs': its value holds '//'"),
+        e.getMessage());
+  }
+
+  @Test
   void userFileSitsBetweenDefaultsAndOverrides(@TempDir Path tmp)
       throws Exception {
     Path file = tmp.resolve("job.conf");

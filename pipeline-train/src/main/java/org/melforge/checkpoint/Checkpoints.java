@@ -23,10 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -129,6 +129,27 @@ public final class Checkpoints {
       if (at[1] > 0 && COMPARATOR.compare(at, newest) < 0) {
         fs.delete(p, true);
       }
+    }
+  }
+
+  /** Names of every checkpoint folder, complete or not, in position order. */
+  public List<String> existing() {
+    try {
+      return folders().stream().sorted(Comparator.comparing(Checkpoints::position, COMPARATOR))
+          .map(Path::getName).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + root, e);
+    }
+  }
+
+  /** Deletes every checkpoint folder (for a run that replaces an earlier one). */
+  public void clear() {
+    try {
+      for (Path p : folders()) {
+        fs.delete(p, true);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete checkpoints in " + root, e);
     }
   }
 

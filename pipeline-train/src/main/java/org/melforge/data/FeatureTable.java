@@ -44,6 +44,9 @@ public final class FeatureTable {
   public static final long ID_ORDER = -1;
 
   private static final String JOB_GROUP = "melforge-train-data";
+  private static final String PROBLEM = "_problem";
+  private static final int REPORTED_ROWS = 10;
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FeatureTable.class);
 
   private final SparkSession spark;
   private final String path;
@@ -100,7 +103,7 @@ public final class FeatureTable {
   /** The table's rows; a folder without Parquet files, or with other files, is no tensor table. */
   private static Dataset<Row> read(SparkSession spark, String table) {
     try {
-      return spark.read().parquet(table);
+      return spark.read().option("parquet.page.verify-checksum.enabled", "true").parquet(table);
     } catch (Exception e) {
       if (e instanceof AnalysisException) {
         throw new IllegalArgumentException(table + " is not a MelForge tensor table: " + e.getMessage(), e);
@@ -111,6 +114,18 @@ public final class FeatureTable {
       }
       throw e;
     }
+  }
+
+  /** The Parquet file a read failure names somewhere in its causes. */
+  private static java.util.Optional<String> failedFile(Throwable e) {
+    java.util.regex.Pattern file = java.util.regex.Pattern.compile("\\S+\\.parquet");
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      java.util.regex.Matcher m = file.matcher(String.valueOf(t.getMessage()));
+      if (m.find()) {
+        return java.util.Optional.of(m.group());
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private static Throwable rootCause(Throwable e) {
@@ -147,6 +162,51 @@ public final class FeatureTable {
   /** Fully qualified Hadoop URI of the table folder. */
   public String path() {
     return path;
+  }
+
+  /**
+   * This table without the rows whose tensor holds a value that is not finite or lies outside
+   * [{@link TensorValues#MIN}, {@link TensorValues#MAX}] (one pass over the table): with
+   * {@link BadRows#SKIP} they are left out of every split, their number and the first ids logged;
+   * with {@link BadRows#STOP} the table is refused.
+   *
+   * @throws IllegalArgumentException with {@link BadRows#STOP} when there are such rows, naming
+   *     the first ones and what is wrong with each; when a file of the table cannot be read (a
+   *     Parquet page whose checksum fails, a truncated file), naming it
+   */
+  public FeatureTable checked(BadRows policy) {
+    Dataset<Row> flagged = rows.withColumn(PROBLEM, org.apache.spark.sql.functions.udf(
+        new TensorValues(nFrames), org.apache.spark.sql.types.DataTypes.StringType)
+        .apply(col(TensorTable.TENSOR)));
+    Dataset<Row> bad = flagged.filter(col(PROBLEM).isNotNull());
+    spark.sparkContext().setJobDescription("train data: tensor values of " + path);
+    Map<String, Long> badPerSplit = new TreeMap<>();
+    try {
+      bad.groupBy(TensorTable.SPLIT).count().collectAsList()
+          .forEach(r -> badPerSplit.put(r.getString(0), r.getLong(1)));
+    } catch (Exception e) {
+      throw new IllegalArgumentException("tensor table " + path + " cannot be read: "
+          + failedFile(e).map(f -> f + ": ").orElse("") + rootCause(e).getMessage(), e);
+    }
+    if (badPerSplit.isEmpty()) {
+      return this;
+    }
+    long total = badPerSplit.values().stream().mapToLong(Long::longValue).sum();
+    String examples = bad.select(TensorTable.ID, PROBLEM).orderBy(TensorTable.ID)
+        .limit(REPORTED_ROWS).collectAsList().stream()
+        .map(r -> r.getString(0) + " (" + r.getString(1) + ")").collect(Collectors.joining(", "));
+    String found = "tensor table " + path + " has " + total + " row(s) whose tensor is not finite"
+        + " or outside [" + TensorValues.MIN + ", " + TensorValues.MAX + "] (per split "
+        + badPerSplit + "), e.g. " + examples;
+    if (policy == BadRows.STOP) {
+      throw new IllegalArgumentException(found + "; set train.bad-rows = skip to train without"
+          + " them");
+    }
+    LOG.warn("{}: skipped (train.bad-rows = skip)", found);
+    Map<String, Long> counts = new TreeMap<>(splitCounts);
+    badPerSplit.forEach((split, n) -> counts.merge(split, -n, Long::sum));
+    return new FeatureTable(spark, path, flagged.filter(col(PROBLEM).isNull()).drop(PROBLEM),
+        nMels, nFrames, Collections.unmodifiableMap(counts), statsPath, statsJson);
   }
 
   /** Mel bins of every tensor. */

@@ -19,7 +19,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Turns tensor table rows into float32 batches of shape (b, 1, n_mels, n_frames), 'c' order, b =
  * {@code batchSize} except for a smaller last batch (unless {@code dropLast}). The {@code tensor}
  * bytes of each row are decoded straight into the batch buffer, and every row's {@code n_mels} and
- * {@code n_frames} must be the expected shape. Pure and serializable (no Spark context), so that
+ * {@code n_frames} must be the expected shape and every value finite and within the table's range
+ * ({@link TensorValues}). Pure and serializable (no Spark context), so that
  * executors can batch their partitions: {@code rdd.mapPartitions(batches::iterator)}.
  *
  * @param nMels mel bins every row must have
@@ -46,8 +47,8 @@ public record TensorBatches(int nMels, int nFrames, int batchSize, boolean dropL
   /**
    * The batches of {@code rows}, tensor table rows with their schema (at least {@code id},
    * {@code n_mels}, {@code n_frames}, {@code tensor}). Lazy: each batch consumes its rows only.
-   * {@code next()} throws {@link IllegalArgumentException} naming the row when a row's shape or
-   * tensor size is not the expected one.
+   * {@code next()} throws {@link IllegalArgumentException} naming the row when a row's shape,
+   * tensor size or values are not the expected ones.
    */
   public Iterator<INDArray> iterator(Iterator<Row> rows) {
     return new Iterator<>() {
@@ -79,7 +80,14 @@ public record TensorBatches(int nMels, int nFrames, int batchSize, boolean dropL
     FloatBuffer target = batch.data().asNio().order(ByteOrder.nativeOrder()).asFloatBuffer();
     for (int i = 0; i < rows.size(); i++) {
       target.position(i * size);
-      target.put(ByteBuffer.wrap(tensor(rows.get(i))).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer());
+      FloatBuffer values = ByteBuffer.wrap(tensor(rows.get(i))).order(ByteOrder.LITTLE_ENDIAN)
+          .asFloatBuffer();
+      String problem = new TensorValues(nFrames).problem(values.duplicate());
+      if (problem != null) {
+        throw new IllegalArgumentException("row '" + rows.get(i).getAs(TensorTable.ID)
+            + "' has a bad tensor: " + problem);
+      }
+      target.put(values);
     }
     Nd4j.getAffinityManager().tagLocation(batch, AffinityManager.Location.HOST);
     return batch;

@@ -52,9 +52,40 @@ public final class MetricsHistory {
     this.csvName = csvName;
   }
 
-  /** The per-epoch history in {@code root}, keeping existing rows up to epoch {@code keepEpochs}. */
+  /**
+   * The per-epoch history in {@code root}, keeping existing rows up to epoch {@code keepEpochs}.
+   *
+   * @throws IllegalStateException when rows of epochs 1 to {@code keepEpochs} are missing (a
+   *     resumed run must not silently start its history over)
+   */
   public static MetricsHistory epochs(FileSystem fs, Path root, int keepEpochs) {
-    return open(new MetricsHistory(fs, root, JSONL, CSV), "epoch", keepEpochs);
+    MetricsHistory h = open(new MetricsHistory(fs, root, JSONL, CSV), "epoch", keepEpochs);
+    Set<Long> present = h.rows.stream().map(r -> ((Number) r.get("epoch")).longValue())
+        .collect(Collectors.toSet());
+    List<Long> missing = java.util.stream.LongStream.rangeClosed(1, keepEpochs)
+        .filter(e -> !present.contains(e)).boxed().toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("history " + new Path(root, JSONL) + " lacks the rows of"
+          + " epochs " + missing + " that the checkpoint being resumed has trained");
+    }
+    return h;
+  }
+
+  /** Whether {@code root} holds a history of either kind. */
+  public static boolean exists(FileSystem fs, Path root) throws IOException {
+    for (String name : List.of(JSONL, CSV, ROUNDS_JSONL, ROUNDS_CSV)) {
+      if (fs.exists(new Path(root, name))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Deletes both histories in {@code root} (for a run that replaces an earlier one). */
+  public static void delete(FileSystem fs, Path root) throws IOException {
+    for (String name : List.of(JSONL, CSV, ROUNDS_JSONL, ROUNDS_CSV)) {
+      fs.delete(new Path(root, name), false);
+    }
   }
 
   /** The per-round history in {@code root}, keeping existing rows up to step {@code keepSteps}. */

@@ -1,5 +1,7 @@
 package org.melforge.sharing;
 
+import java.net.DatagramSocket;
+import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -53,6 +55,9 @@ public final class SharedTrainer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SharedTrainer.class);
   private static final int RESIDUAL_CLIP_FREQUENCY = 5;
+  /** Transport ports this JVM's trainers have used: DL4J keeps that transport up between runs. */
+  private static final java.util.Set<Integer> OWN_PORTS =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   private final SparkContext sc;
   private final TokenizerModel model;
@@ -93,23 +98,58 @@ public final class SharedTrainer implements AutoCloseable {
     install();
   }
 
-  private static TrainingMaster<?, ?> sharing(SharingOptions o, int workers, int batchSize,
-      double workerLearningRate, long seed, SparkContext sc) {
+  /** Where the transport runs: the driver's address executors connect to, and their network. */
+  private record Transport(String controller, String mask) {}
+
+  private static Transport transport(SparkContext sc, SharingOptions o) {
     String driverHost = sc.getConf().get("spark.driver.host", "");
     boolean loopback = sc.isLocal() || driverHost.startsWith("127.") || driverHost.equals("localhost");
     String controller = !o.controllerAddress().isEmpty() ? o.controllerAddress()
         : loopback ? "127.0.0.1" : driverHost;
     String mask = !o.networkMask().isEmpty() ? o.networkMask() : loopback ? "127.0.0.0/8" : "";
-    if (mask.isEmpty()) {
-      LOG.warn("sharing.network-mask is not set: executors pick their transport address from"
-          + " DL4J_VOID_IP or fall back to loopback; set it to the cluster network, e.g. 10.0.0.0/16");
+    return new Transport(controller, mask);
+  }
+
+  /**
+   * Checks, before any training, what gradient sharing's transport needs: a network mask (CIDR)
+   * holding the controller address, and the transport port free on the driver (or held by this
+   * JVM's own transport from an earlier run, which DL4J keeps and reuses).
+   *
+   * @throws IllegalArgumentException naming the {@code sharing} key to change
+   */
+  public static void preflight(SparkContext sc, SharingOptions o) {
+    if (!SharingOptions.SHARED.equals(o.mode())) {
+      return;
     }
-    LOG.info("gradient sharing: controller {}:{}, network mask {}", controller, o.port(),
-        mask.isEmpty() ? "(none)" : mask);
+    Transport t = transport(sc, o);
+    if (t.mask().isEmpty()) {
+      throw new IllegalArgumentException("sharing.network-mask: not set, and the driver ("
+          + t.controller() + ") is not on loopback: set it to the network (CIDR) executors reach"
+          + " the driver on, e.g. 10.0.0.0/16");
+    }
+    NetworkMask.parse(t.mask(), "sharing.network-mask").requireContains(t.controller(),
+        "the controller address (sharing.controller-address, else spark.driver.host)");
+    if (OWN_PORTS.contains(o.port())) {
+      return;
+    }
+    try (DatagramSocket socket = new DatagramSocket(o.port())) {
+      socket.getLocalPort();
+    } catch (SocketException e) {
+      throw new IllegalArgumentException("sharing.port: UDP port " + o.port() + " is in use on the"
+          + " driver (" + e.getMessage() + "): set sharing.port to a free port", e);
+    }
+  }
+
+  private static TrainingMaster<?, ?> sharing(SharingOptions o, int workers, int batchSize,
+      double workerLearningRate, long seed, SparkContext sc) {
+    Transport t = transport(sc, o);
+    OWN_PORTS.add(o.port());
+    LOG.info("gradient sharing: controller {}:{}, network mask {}", t.controller(), o.port(),
+        t.mask());
     VoidConfiguration voidConf = VoidConfiguration.builder()
         .portSupplier(new ExecutorPortSupplier(o.port()))
-        .networkMask(mask.isEmpty() ? null : mask)
-        .controllerAddress(controller.isEmpty() ? null : controller)
+        .networkMask(t.mask().isEmpty() ? null : t.mask())
+        .controllerAddress(t.controller().isEmpty() ? null : t.controller())
         .build();
     return new SharedTrainingMaster.Builder(voidConf, workers,
         threshold(o, o.threshold() * workerLearningRate), batchSize)
@@ -224,8 +264,8 @@ public final class SharedTrainer implements AutoCloseable {
         Fitted done = fit(shards.round(round, firstStep, batcher), steps, firstStep + steps);
         long expected = shards.batches(round);
         if (done.batches() != expected) {
-          LOG.warn("round {}: workers reported {} batches trained, {} were given", round,
-              done.batches(), expected);
+          throw new IllegalStateException("round " + round + ": workers reported "
+              + done.batches() + " batches trained, " + expected + " were given");
         }
         model.graph().getConfiguration().setIterationCount((int) (firstStep + steps));
         return new Round(done.metrics(), steps, done.revivedCodes());
@@ -344,7 +384,12 @@ public final class SharedTrainer implements AutoCloseable {
     return revived;
   }
 
-  /** Logs what the update encoders sent and ends the run on every executor. */
+  /**
+   * Logs what the update encoders sent and ends the run on every executor.
+   *
+   * @throws IllegalStateException when an executor did not encode with the levelled encoder or
+   *     the run could not be ended on every executor
+   */
   @Override
   public void close() {
     String id = runId;
@@ -355,12 +400,11 @@ public final class SharedTrainer implements AutoCloseable {
             + " messages {}, bytes {}", Arrays.toString(traffic.messages()),
             Arrays.toString(traffic.bytes()));
       }
+    } finally {
       ExecutorJobs.onEach(sc, () -> {
         WorkerRun.deactivate(id);
         return Boolean.TRUE;
       });
-    } catch (RuntimeException e) {
-      LOG.warn("could not end run {} on every executor", id, e);
     }
   }
 }

@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * train run     [--preset NAME] [--conf FILE] [--table PATH] [--output PATH] [--epochs N]
- *               [--resume] [key=value]...
+ *               [--resume | --overwrite] [key=value]...
  * train presets
  * train keys
  * </pre>
@@ -43,7 +43,7 @@ public final class TrainCli {
   private static final String USAGE_TEXT = String.join("\n",
       "usage:",
       "  train run     [--preset NAME] [--conf FILE] [--table PATH] [--output PATH] [--epochs N]",
-      "                [--resume] [key=value]...",
+      "                [--resume | --overwrite] [key=value]...",
       "  train presets (lists the bundled presets)",
       "  train keys    (lists every model, train and sharing key with its default and meaning)");
 
@@ -56,7 +56,7 @@ public final class TrainCli {
 
   /** Runs one verb and returns the exit code. */
   public static int run(String[] args) {
-    return Cli.run("train", USAGE_TEXT, args, OPTIONS, Set.of("--resume"), Map.of(
+    return Cli.run("train", USAGE_TEXT, args, OPTIONS, Set.of("--resume", "--overwrite"), Map.of(
         "run", TrainCli::train,
         "presets", a -> presets(),
         "keys", a -> Cli.printKeys(List.of(ModelSpec.SCHEMA, TrainOptions.SCHEMA,
@@ -71,6 +71,9 @@ public final class TrainCli {
     a.one("--epochs").ifPresent(e -> overrides.add("train.epochs=" + e));
     if (a.has("--resume")) {
       overrides.add("train.resume=true");
+    }
+    if (a.has("--overwrite")) {
+      overrides.add("train.overwrite=true");
     }
     Config preset = a.one("--preset").map(Presets::load).orElse(ConfigFactory.empty());
     return ConfigLoader.load(preset, a.one("--conf").orElse(null), overrides);

@@ -19,8 +19,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.melforge.bottleneck.Bottleneck;
 import org.melforge.checkpoint.Checkpoint;
+import org.melforge.checkpoint.CheckpointException;
 import org.melforge.checkpoint.CheckpointInfo;
 import org.melforge.checkpoint.Checkpoints;
+import org.melforge.checkpoint.OutputLease;
 import org.melforge.data.FeatureTable;
 import org.melforge.metrics.EpochMetrics;
 import org.melforge.metrics.MetricsHistory;
@@ -60,56 +62,160 @@ public final class TrainJob {
     this.sharing = java.util.Objects.requireNonNull(sharing, "sharing");
   }
 
-  /** Trains, checkpointing after every epoch; returns what was done. */
+  /**
+   * Trains, checkpointing after every epoch; returns what was done. Every check that can fail
+   * without training runs first: table, output (lease, earlier outputs), checkpoint, transport.
+   *
+   * @throws IllegalArgumentException when the run is refused before any training (nothing ran;
+   *     the message names the table, folder, checkpoint or key)
+   * @throws TrainingFailedException when training started and then failed, naming where
+   */
   public TrainResult execute() {
     spark.sparkContext().setJobGroup(JOB_GROUP, "train " + spec.preset(), false);
-    FeatureTable table = FeatureTable.open(spark, options.table());
+    Start start = prepare();
+    try (OutputLease lease = start.lease()) {
+      return train(start, lease);
+    }
+  }
+
+  /** What the checks before training established. */
+  private record Start(FeatureTable table, Checkpoints checkpoints, FileSystem fs,
+      OutputLease lease, Optional<Checkpoint> restored, MetricsHistory history) {}
+
+  private Start prepare() {
+    FeatureTable table = FeatureTable.open(spark, options.table()).checked(options.badRows());
     checkTable(table);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Checkpoints checkpoints = Checkpoints.at(options.output(), hadoop);
-    Optional<Checkpoint> restored = options.resume() ? checkpoints.newest(hadoop) : Optional.empty();
-    restored.ifPresent(r -> checkResumable(r, table));
-    int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
-    TokenizerModel model = restored.map(r -> TokenizerModel.wrap(spec, r.graph()))
-        .orElseGet(() -> TokenizerModel.create(spec, options.learningRate(), options.seed()));
-    double workerRate = SharingOptions.SHARED.equals(sharing.mode())
-        ? sharing.workerLearningRate(options.learningRate(), workers) : options.learningRate();
-    model.graph().setLearningRate(workerRate);
-    if (SharingOptions.ENCODED.equals(sharing.mode())) {
-      model.graph().setGradientsAccumulator(
-          SharedTrainer.localEncoder(sharing, workerRate, model.graph()));
-    }
-    int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
-    int startRound = restored.map(r -> startRound(r, workers)).orElse(0);
-    if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {
-      StateInitializer.initialize(model, firstBatches(table), options.seed());
-    }
-    LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), mode {} with {} worker(s)"
-            + " of batch {} (Adam rate {} per worker), {}", spec.preset(),
-        model.graph().numParams(), table.path(), table.nMels(), table.nFrames(),
-        table.splitCounts(), sharing.mode(), workers, options.batchSize(), workerRate,
-        restored.map(r -> "resuming after epoch " + startEpoch + " round " + startRound + " from "
-            + r.dir()).orElse("fresh start"));
     FileSystem fs = fileSystem(checkpoints, hadoop);
-    MetricsHistory history = MetricsHistory.epochs(fs, checkpoints.root(), startEpoch);
-    MetricsHistory roundHistory = MetricsHistory.rounds(fs, checkpoints.root(), model.iterations());
-    TrainResult result = new TrainResult(checkpoints.root().toString(), startEpoch, startEpoch,
-        model.iterations(), restored.map(r -> r.dir().toString()).orElse(null), Map.of(), Map.of());
-    Run run = new Run(model, table, checkpoints, history, roundHistory, workers, startEpoch,
-        Instant.now());
-    try (SharedTrainer trainer = sharing.distributed() ? new SharedTrainer(spark.sparkContext(),
-        model, sharing, workers, options.batchSize(), workerRate, options.seed()) : null) {
-      for (int epoch = startEpoch + 1; epoch <= options.epochs(); epoch++) {
-        result = epoch(run, trainer, epoch, epoch == startEpoch + 1 ? startRound : 0);
+    if (sharing.distributed()) {
+      SharedTrainer.preflight(spark.sparkContext(), sharing);
+    }
+    OutputLease lease = claim(fs, checkpoints.root());
+    try {
+      Optional<Checkpoint> restored = restore(checkpoints, fs, hadoop);
+      restored.ifPresent(r -> checkResumable(r, table));
+      int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
+      MetricsHistory history;
+      try {
+        history = MetricsHistory.epochs(fs, checkpoints.root(), startEpoch);
+      } catch (IllegalStateException e) {
+        throw new IllegalArgumentException(e.getMessage() + ": restore it, or start a fresh run"
+            + " with --overwrite", e);
+      }
+      return new Start(table, checkpoints, fs, lease, restored, history);
+    } catch (RuntimeException e) {
+      lease.close();
+      throw e;
+    }
+  }
+
+  private OutputLease claim(FileSystem fs, Path root) {
+    try {
+      return OutputLease.acquire(fs, root, "train " + spec.preset());
+    } catch (java.io.UncheckedIOException e) {
+      throw new IllegalArgumentException("output folder " + root + " is not writable: "
+          + e.getCause().getMessage(), e);
+    }
+  }
+
+  /**
+   * The checkpoint to resume from; refuses a fresh run into an output that holds earlier
+   * checkpoints or history unless told to replace them ({@code train.overwrite}).
+   */
+  private Optional<Checkpoint> restore(Checkpoints checkpoints, FileSystem fs,
+      Configuration hadoop) {
+    List<String> existing = checkpoints.existing();
+    boolean history;
+    try {
+      history = MetricsHistory.exists(fs, checkpoints.root());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (options.resume()) {
+      try {
+        return checkpoints.newest(hadoop);
+      } catch (CheckpointException e) {
+        throw new IllegalArgumentException(e.getMessage(), e);
       }
     }
-    return result;
+    if (existing.isEmpty() && !history) {
+      return Optional.empty();
+    }
+    String found = (existing.isEmpty() ? "" : "checkpoints " + existing)
+        + (history ? (existing.isEmpty() ? "" : " and ") + "a metrics history" : "");
+    if (!options.overwrite()) {
+      throw new IllegalArgumentException("output folder " + checkpoints.root() + " already holds "
+          + found + " of an earlier run: pass --resume to continue it or --overwrite to replace"
+          + " it");
+    }
+    LOG.warn("train[{}]: replacing the {} in {} (train.overwrite)", spec.preset(), found,
+        checkpoints.root());
+    checkpoints.clear();
+    try {
+      MetricsHistory.delete(fs, checkpoints.root());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the history in " + checkpoints.root(), e);
+    }
+    return Optional.empty();
+  }
+
+  private TrainResult train(Start start, OutputLease lease) {
+    Optional<Checkpoint> restored = start.restored();
+    Checkpoints checkpoints = start.checkpoints();
+    int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
+    TokenizerModel model = restored.map(r -> TokenizerModel.wrap(spec, r.graph()))
+        .orElseGet(() -> TokenizerModel.create(spec, options.learningRate(), options.seed()));
+    int epoch = startEpoch + 1;
+    try {
+      int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
+      double workerRate = SharingOptions.SHARED.equals(sharing.mode())
+          ? sharing.workerLearningRate(options.learningRate(), workers) : options.learningRate();
+      model.graph().setLearningRate(workerRate);
+      if (SharingOptions.ENCODED.equals(sharing.mode())) {
+        model.graph().setGradientsAccumulator(
+            SharedTrainer.localEncoder(sharing, workerRate, model.graph()));
+      }
+      int startRound = restored.map(r -> startRound(r, workers)).orElse(0);
+      TrainResult result = new TrainResult(checkpoints.root().toString(), startEpoch, startEpoch,
+          model.iterations(), restored.map(r -> r.dir().toString()).orElse(null), Map.of(),
+          Map.of());
+      Run run = new Run(model, start.table(), checkpoints, start.history(),
+          MetricsHistory.rounds(start.fs(), checkpoints.root(), model.iterations()), workers,
+          startEpoch, Instant.now(), lease);
+      if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {
+        StateInitializer.initialize(model, firstBatches(start.table()), options.seed());
+      }
+      LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), mode {} with {} worker(s)"
+              + " of batch {} (Adam rate {} per worker), {}", spec.preset(),
+          model.graph().numParams(), start.table().path(), start.table().nMels(),
+          start.table().nFrames(), start.table().splitCounts(), sharing.mode(), workers,
+          options.batchSize(), workerRate, restored.map(r -> "resuming after epoch " + startEpoch
+              + " round " + startRound + " from " + r.dir()).orElse("fresh start"));
+      try (SharedTrainer trainer = sharing.distributed() ? new SharedTrainer(spark.sparkContext(),
+          model, sharing, workers, options.batchSize(), workerRate, options.seed()) : null) {
+        for (; epoch <= options.epochs(); epoch++) {
+          result = epoch(run, trainer, epoch, epoch == startEpoch + 1 ? startRound : 0);
+        }
+      }
+      return result;
+    } catch (TrainingFailedException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new TrainingFailedException("train[" + spec.preset() + "] failed in epoch " + epoch
+          + " at global step " + model.iterations() + " (newest checkpoint: "
+          + newestCheckpoint(checkpoints) + "): " + e, e);
+    }
+  }
+
+  private static String newestCheckpoint(Checkpoints checkpoints) {
+    return checkpoints.latest().map(Path::toString).orElse("none");
   }
 
   /** What every epoch of a run needs. */
   private record Run(TokenizerModel model, FeatureTable table, Checkpoints checkpoints,
       MetricsHistory history, MetricsHistory rounds, int workers, int startEpoch,
-      Instant start) {}
+      Instant start, OutputLease lease) {}
 
   private TrainResult epoch(Run run, SharedTrainer trainer, int epoch, int firstRound) {
     TokenizerModel model = run.model();
@@ -128,6 +234,7 @@ public final class TrainJob {
         Instant roundStart = Instant.now();
         EpochRounds.Round done = rounds.train(r, model.iterations());
         EpochMetrics round = done.metrics();
+        requireFinite(run, epoch, r + 1, round.summary());
         train.merge(round);
         revived += done.revivedCodes();
         run.rounds().appendRound(epoch, r + 1, model.iterations(),
@@ -140,8 +247,8 @@ public final class TrainJob {
         if (options.checkpointIntervalMinutes() > 0 && r + 1 < rounds.rounds()
             && seconds(lastCheckpoint) >= options.checkpointIntervalMinutes() * 60) {
           lastCheckpoint = Instant.now();
-          Path dir = run.checkpoints().write(model.graph(),
-              info(run, epoch - 1, r + 1, train.summary(), Map.of()));
+          Path dir = checkpoint(run, epoch, r + 1, info(run, epoch - 1, r + 1, train.summary(),
+              Map.of()));
           LOG.info("train[{}] epoch {}: mid-epoch checkpoint {}", spec.preset(), epoch, dir);
         }
       }
@@ -158,11 +265,12 @@ public final class TrainJob {
       trainSummary.put("revived_codes", (double) revived);
     }
     Map<String, Double> validSummary = valid.summary();
+    requireFinite(run, epoch, 0, validSummary);
     double throughput = train.examples() / Math.max(trainSeconds, 1e-9);
     run.history().append(epoch, model.iterations(), throughput, seconds(t0), trainSummary,
         validSummary);
     model.graph().getConfiguration().setEpochCount(epoch);
-    Path dir = run.checkpoints().write(model.graph(), info(run, epoch, 0, trainSummary, validSummary));
+    Path dir = checkpoint(run, epoch, 0, info(run, epoch, 0, trainSummary, validSummary));
     double perEpoch = seconds(run.start()) / (epoch - run.startEpoch());
     LOG.info("train[{}] epoch {}/{}: train total {} recon {} | valid total {} recon {} | {} samples/s"
             + " | {} (ETA {}) | {}", spec.preset(), epoch, options.epochs(),
@@ -171,6 +279,37 @@ public final class TrainJob {
         duration(seconds(t0)), duration(perEpoch * (options.epochs() - epoch)), dir);
     return new TrainResult(run.checkpoints().root().toString(), run.startEpoch(), epoch,
         model.iterations(), dir.toString(), trainSummary, validSummary);
+  }
+
+  /**
+   * Stops the run when a loss of {@code metrics} (a round's training metrics, or with round 0 the
+   * epoch's validation metrics) is not finite: no checkpoint is written from such a model.
+   */
+  private void requireFinite(Run run, int epoch, int round, Map<String, Double> metrics) {
+    List<String> bad = metrics.entrySet().stream()
+        .filter(e -> (e.getKey().equals("total") || e.getKey().equals("recon")
+            || e.getKey().endsWith("_loss")) && !Double.isFinite(e.getValue()))
+        .map(e -> e.getKey() + " = " + e.getValue()).toList();
+    if (!bad.isEmpty()) {
+      throw new TrainingFailedException("train[" + spec.preset() + "] epoch " + epoch
+          + (round > 0 ? " round " + round + ": training" : ": validation") + " loss is not finite"
+          + " at global step " + run.model().iterations() + " (" + String.join(", ", bad)
+          + "); stopped without a checkpoint, the newest is still "
+          + newestCheckpoint(run.checkpoints()), null);
+    }
+  }
+
+  /** Writes a checkpoint of a model whose parameters are all finite, while the lease holds. */
+  private Path checkpoint(Run run, int epoch, int round, CheckpointInfo info) {
+    run.lease().check();
+    INDArray params = run.model().graph().params();
+    if (params.isNaN().any() || params.isInfinite().any()) {
+      throw new TrainingFailedException("train[" + spec.preset() + "] epoch " + epoch
+          + (round > 0 ? " round " + round : "") + ": the model's parameters are not finite at"
+          + " global step " + run.model().iterations() + "; stopped without a checkpoint, the"
+          + " newest is still " + newestCheckpoint(run.checkpoints()), null);
+    }
+    return run.checkpoints().write(run.model().graph(), info);
   }
 
   private void progress(int epoch, int done, int planned, EpochMetrics train, Instant t0) {

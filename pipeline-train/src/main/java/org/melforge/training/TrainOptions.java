@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import org.melforge.config.ConfigSchema;
 import org.melforge.config.Setting;
+import org.melforge.data.BadRows;
 
 /**
  * The {@code train} section: what to train on, for how long, and where checkpoints go.
@@ -18,14 +19,18 @@ import org.melforge.config.Setting;
  * @param trainSplit split trained on
  * @param validSplit split evaluated after each epoch ("" to skip)
  * @param maxBatchesPerEpoch cap on training steps per epoch (0: the whole split)
- * @param resume continue from the newest complete checkpoint in {@code output}
+ * @param resume continue from the newest usable checkpoint in {@code output}
+ * @param overwrite replace the checkpoints and history a fresh run finds in {@code output}
+ *     (without it such a run is refused)
+ * @param badRows what a row whose tensor is not finite or outside the table's range does
  * @param progressIntervalSeconds seconds between progress lines within an epoch
  * @param checkpointIntervalMinutes minutes between checkpoints within an epoch (0: only at epoch
  *     ends); checked between rounds
  */
 public record TrainOptions(String table, String output, int epochs, int batchSize,
     double learningRate, long seed, String trainSplit, String validSplit, int maxBatchesPerEpoch,
-    boolean resume, int progressIntervalSeconds, double checkpointIntervalMinutes) {
+    boolean resume, boolean overwrite, BadRows badRows, int progressIntervalSeconds,
+    double checkpointIntervalMinutes) {
 
   /** The documented keys of the {@code train} section. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("train", List.of(
@@ -38,7 +43,10 @@ public record TrainOptions(String table, String output, int epochs, int batchSiz
       Setting.string("train-split", "split trained on"),
       Setting.string("valid-split", "split evaluated after each epoch"),
       Setting.integer("max-batches-per-epoch", 0, Integer.MAX_VALUE, "cap on steps per epoch (0: all)"),
-      Setting.bool("resume", "continue from the newest complete checkpoint"),
+      Setting.bool("resume", "continue from the newest usable checkpoint"),
+      Setting.bool("overwrite", "a fresh run replaces the checkpoints and history in output"),
+      Setting.choice("bad-rows", List.of("stop", "skip"),
+          "a non-finite or out-of-range tensor: stop (fail naming it) or skip (count and log)"),
       Setting.integer("progress-interval-seconds", 1, 86400, "seconds between progress lines"),
       Setting.number("checkpoint-interval-minutes", 0, 1e6,
           "minutes between mid-epoch checkpoints (0: epoch ends only)")),
@@ -51,7 +59,9 @@ public record TrainOptions(String table, String output, int epochs, int batchSiz
     return new TrainOptions(t.getString("table"), t.getString("output"), t.getInt("epochs"),
         t.getInt("batch-size"), t.getDouble("learning-rate"), t.getLong("seed"),
         t.getString("train-split"), t.getString("valid-split"), t.getInt("max-batches-per-epoch"),
-        t.getBoolean("resume"), t.getInt("progress-interval-seconds"),
+        t.getBoolean("resume"), t.getBoolean("overwrite"),
+        BadRows.valueOf(t.getString("bad-rows").toUpperCase(java.util.Locale.ROOT)),
+        t.getInt("progress-interval-seconds"),
         t.getDouble("checkpoint-interval-minutes"));
   }
 }

@@ -149,7 +149,8 @@ class TrainJobTest {
       Path dir = out.resolve(String.format("epoch-%04d", epoch));
       assertTrue(Files.size(dir.resolve(Checkpoints.MODEL)) > 0, dir + " has model.zip");
       JsonNode info = JSON.readTree(dir.resolve(Checkpoints.INFO).toFile());
-      assertEquals(2, info.get("format_version").asInt());
+      assertEquals(CheckpointInfo.FORMAT_VERSION, info.get("format_version").asInt());
+      assertEquals(64, info.at("/sha256/model.zip").asText().length(), "model.zip hash recorded");
       assertEquals(0, info.get("round").asInt(), "an epoch's end");
       assertEquals(1, info.get("workers").asInt());
       assertEquals("single", info.at("/sharing/mode").asText());
