@@ -8,7 +8,7 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.melforge.model.layers.LayerRuntimes;
-import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.melforge.model.layers.nd4j.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDIndex;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;

@@ -9,7 +9,7 @@ import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.melforge.model.layers.LayerRuntimes;
-import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.melforge.model.layers.nd4j.SameDiffLayerRuntime;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.common.base.Preconditions;

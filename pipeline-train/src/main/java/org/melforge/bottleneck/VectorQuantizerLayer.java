@@ -5,7 +5,7 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.melforge.model.layers.nd4j.SameDiffLayerRuntime;
 import org.melforge.sharing.WorkerRun;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
