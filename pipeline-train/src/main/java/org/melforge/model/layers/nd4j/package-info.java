@@ -61,12 +61,25 @@
  *       delete {@link QuietSameDiff}.
  * </ul>
  *
+ * <h2>4. Inference that keeps a ReLU's input ({@link CopyingActivationLayer})</h2>
+ * <ul>
+ *   <li><b>What:</b> the runtime of {@code org.melforge.model.layers.Relu} takes DL4J's
+ *       activation layer's copying (training) path at inference too.
+ *   <li><b>Why:</b> M2.1's {@code ActivationLayer} applies its activation in place on its input at
+ *       inference ({@code output()} with workspaces); when that input also feeds another vertex,
+ *       as in a residual block {@code x + f(relu(x))}, that vertex reads {@code relu(x)}.
+ *   <li><b>Tests:</b> {@code Nd4jInternalsTest} (DL4J's activation layer still overwrites its input
+ *       at inference and not in training; this runtime never does); {@code ModelRoundTripTest}
+ *       (inference equals training on every preset). When DL4J stops overwriting, {@code Relu}
+ *       can drop its own runtime.
+ * </ul>
+ *
  * <h2>Not here</h2>
  * Fixes that live in configuration classes named in saved model JSON cannot move without breaking
- * old checkpoints ({@code OlderCheckpointsTest}) and only override public methods:
- * {@code org.melforge.model.layers.Relu} (DL4J's {@code ActivationLayer} applies its activation
- * in place at inference) and {@code org.melforge.model.layers.ChannelSlice} (DL4J's
- * {@code SubsetVertex} reports {@code from - to + 1} CNN channels as its output type). The parent pom pins every DL4J module
- * that exists at M2.1 to it: an all-M2 build zeroes custom-layer gradients.
+ * old checkpoints ({@code OlderCheckpointsTest}): {@code org.melforge.model.layers.Relu} (a
+ * configuration whose runtime is patch 4) and {@code org.melforge.model.layers.ChannelSlice}
+ * (overrides DL4J's {@code SubsetVertex}, which reports {@code from - to + 1} CNN channels as its
+ * output type). Both only override public methods. The parent pom pins every DL4J module that
+ * exists at M2.1 to it: an all-M2 build zeroes custom-layer gradients.
  */
 package org.melforge.model.layers.nd4j;

@@ -20,16 +20,19 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.melforge.DoublePrecision;
 import org.melforge.model.layers.LayerRuntimes;
+import org.melforge.model.layers.Relu;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.activations.Activation;
@@ -128,6 +131,34 @@ class Nd4jInternalsTest {
     } finally {
       System.setOut(original);
     }
+  }
+
+  // 4. ReLU at inference (CopyingActivationLayer)
+
+  @Test
+  void dl4jsActivationLayerStillOverwritesItsInputAtInferenceAndTheRuntimeDoesNot() {
+    assertTrue(overwritesInput(new ActivationLayer(Activation.RELU), false), "DL4J's "
+        + "ActivationLayer no longer applies its activation in place at inference: "
+        + "CopyingActivationLayer (the runtime of Relu) is not needed any more (ND4J fence, patch 4)");
+    assertFalse(overwritesInput(new ActivationLayer(Activation.RELU), true), "DL4J's "
+        + "ActivationLayer now overwrites its input in training too: CopyingActivationLayer does "
+        + "not keep it any more (ND4J fence, patch 4)");
+    assertFalse(overwritesInput(new Relu(), false), "Relu's runtime overwrote its input");
+  }
+
+  /** Whether a layer of configuration {@code conf} overwrites its input when it activates. */
+  private static boolean overwritesInput(ActivationLayer conf, boolean training) {
+    ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder()
+        .dataType(DataType.DOUBLE).graphBuilder().addInputs("x")
+        .setInputTypes(InputType.feedForward(4)).addLayer("act", conf, "x").setOutputs("act")
+        .build());
+    g.init();
+    INDArray x = Nd4j.createFromArray(-1.0, 2.0, -3.0, 4.0).reshape(1, 4);
+    INDArray before = x.dup();
+    Layer layer = g.getLayer("act");
+    layer.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+    layer.activate(training, LayerWorkspaceMgr.noWorkspaces());
+    return !x.equals(before);
   }
 
   private static void differentiate() {
