@@ -33,6 +33,8 @@ import org.melforge.bottleneck.VectorQuantizerLayer;
 import org.melforge.data.FeatureTable;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
+import org.melforge.sharing.dl4j.LevelledEncodingHandler;
+import org.melforge.sharing.dl4j.LosslessThreshold;
 import org.melforge.training.EpochMetrics;
 import org.melforge.training.EpochRounds;
 import org.nd4j.common.base.Preconditions;
