@@ -52,9 +52,9 @@ public final class SharedWrapperAccess {
   }
 
   /**
-   * {@code batches}, handing them out only once the wrapper accumulator of master {@code instance}
-   * in this JVM encodes and buffers its messages as {@code donor}'s ({@link #encodeWith}): before
-   * each batch until that has happened. DL4J's {@code SharedTrainingWrapper} builds its
+   * {@code batches}, making the wrapper accumulator of master {@code instance} in this JVM encode
+   * and buffer its messages as {@code donor}'s ({@link #encodeWith}): tried before handing out each
+   * batch, until the wrapper has an accumulator and it is done. DL4J's {@code SharedTrainingWrapper} builds its
    * accumulator after a training partition's iterator exists and before it draws the first batch,
    * and no training step runs before that batch; so passing every training partition's batches
    * through this iterator installs the encoder before the first step.
