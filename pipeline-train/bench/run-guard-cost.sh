@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# What sharing.LosslessThreshold costs per step next to DL4J's own encoding of the same update, for
+# What sharing.dl4j.LosslessThreshold costs per step next to DL4J's own encoding of the same update, for
 # updates of N elements with a share of them at or above the threshold: 0.5 (dense, like the tiny
 # presets' updates) and 0.02 are estimated from a sample, 0.05 is near the handler's 1/16 limit and
 # counted exactly (N from 65536 on; smaller updates are always counted exactly).

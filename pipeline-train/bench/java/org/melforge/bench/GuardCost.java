@@ -2,7 +2,7 @@ package org.melforge.bench;
 
 import org.deeplearning4j.optimize.solvers.accumulation.EncodingHandler;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
-import org.melforge.sharing.LosslessThreshold;
+import org.melforge.sharing.dl4j.LosslessThreshold;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

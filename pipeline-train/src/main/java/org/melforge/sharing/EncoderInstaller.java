@@ -7,15 +7,16 @@ import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.melforge.sharing.dl4j.LevelledEncodingHandler;
+import org.melforge.sharing.dl4j.SharedWrapperAccess;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
- * Makes gradient sharing on every executor encode with a {@link LevelledEncodingHandler}. DL4J's
- * {@code SharedTrainingWrapper} builds its accumulator, with a one-level encoder, inside the
- * training job: after a partition's iterator exists and before it draws the first batch, and no
- * training step runs before that batch. So each training partition's batches pass through an
- * iterator that, before handing out a batch, gives this JVM's accumulator the levelled handler and
- * its buffers ({@link SharedWrapperAccess#encodeWith}) until that has happened.
+ * Makes gradient sharing on every executor encode with a {@link LevelledEncodingHandler}: each
+ * training partition's batches pass through {@link SharedWrapperAccess#encodingWith}, which gives
+ * this JVM's DL4J accumulator the levelled handler and its buffers before the first training step.
+ * The Spark side of the DL4J fence's patch 1 ({@code org.melforge.sharing.dl4j}, see its
+ * {@code package-info.java}); the DL4J internals stay there.
  */
 final class EncoderInstaller implements Serializable {
 
@@ -45,24 +46,9 @@ final class EncoderInstaller implements Serializable {
   }
 
   private Iterator<MultiDataSet> installing(Iterator<MultiDataSet> batches) {
-    return new Iterator<>() {
-      private boolean installed;
-
-      @Override
-      public boolean hasNext() {
-        return batches.hasNext();
-      }
-
-      @Override
-      public MultiDataSet next() {
-        if (!installed) {
-          installed = SharedWrapperAccess.encodeWith(instance, parties ->
-              LevelledEncodingHandler.accumulator(parties, parameters, threshold, residual, levels,
-                  true));
-        }
-        return batches.next();
-      }
-    };
+    return SharedWrapperAccess.encodingWith(instance, parties ->
+        LevelledEncodingHandler.accumulator(parties, parameters, threshold, residual, levels, true),
+        batches);
   }
 
   /** What the encoders of this run have sent, summed over the executors. */

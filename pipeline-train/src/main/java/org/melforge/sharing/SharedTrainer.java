@@ -36,6 +36,8 @@ import org.melforge.data.FeatureTable;
 import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
+import org.melforge.sharing.dl4j.LevelledEncodingHandler;
+import org.melforge.sharing.dl4j.LosslessThreshold;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;

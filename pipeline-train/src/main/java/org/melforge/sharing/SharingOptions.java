@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Set;
 import org.melforge.config.ConfigSchema;
 import org.melforge.config.Setting;
+import org.melforge.sharing.dl4j.LevelledEncodingHandler;
 
 /**
  * The {@code sharing} section: how training is spread over Spark executors.

@@ -12,6 +12,7 @@ import org.melforge.config.Cli;
 import org.melforge.config.ConfigLoader;
 import org.melforge.config.ConfigValidationException;
 import org.melforge.model.ModelSpec;
+import org.melforge.model.layers.nd4j.QuietSameDiff;
 import org.melforge.sharing.SharingOptions;
 import org.melforge.spark.SparkRuntime;
 import org.slf4j.Logger;

@@ -11,7 +11,9 @@ package org.nd4j.nativeblas;
  * oneDNN", and every DL4J convolution, subsampling and batch-norm layer silently drops its oneDNN
  * helper and falls back to im2col + gemm (several times slower). This class restores the old name
  * and delegates to the new binding. It only matters together with {@code
- * org.melforge.model.layers.OneDnn#enable()}, which lifts DL4J's second switch.
+ * org.melforge.model.layers.nd4j.OneDnn#enable()}, which lifts DL4J's second switch. It must keep
+ * this package and name to be found; it is listed in the ND4J/SameDiff fence, {@code
+ * org.melforge.model.layers.nd4j} (see its {@code package-info.java}).
  */
 public final class Nd4jCpu {
 

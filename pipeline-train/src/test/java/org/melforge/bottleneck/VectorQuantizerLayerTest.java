@@ -21,7 +21,7 @@ import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.ChannelSlice;
 import org.melforge.model.layers.LayerRuntimes;
 import org.melforge.model.layers.MeanSquaredErrorLoss;
-import org.melforge.model.layers.SameDiffLayerRuntime;
+import org.melforge.model.layers.nd4j.SameDiffLayerRuntime;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;

@@ -3,6 +3,7 @@ package org.melforge.model.layers;
 import java.util.Collection;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.melforge.model.layers.nd4j.SameDiffLayerRuntime;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLambdaLayer;

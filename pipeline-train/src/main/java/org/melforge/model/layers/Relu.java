@@ -4,8 +4,8 @@ import java.util.Collection;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.optimize.api.TrainingListener;
+import org.melforge.model.layers.nd4j.CopyingActivationLayer;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * its activation in place on the input array at inference ({@code output()} with workspaces); when
  * that input also feeds another vertex, as in a residual block {@code x + f(relu(x))}, the other
  * vertex then reads {@code relu(x)} instead of {@code x}, and inference disagrees with training.
- * This layer copies its input at inference as it does in training.
+ * This layer copies its input at inference as it does in training: its runtime is
+ * {@link CopyingActivationLayer}.
  */
 public class Relu extends ActivationLayer {
 
@@ -27,19 +28,7 @@ public class Relu extends ActivationLayer {
   @Override
   public Layer instantiate(NeuralNetConfiguration conf, Collection<TrainingListener> listeners,
       int layerIndex, INDArray paramsView, boolean initializeParams, DataType dataType) {
-    return LayerRuntimes.wire(new Runtime(conf, dataType), this, conf, listeners, layerIndex,
-        paramsView, initializeParams);
-  }
-
-  /** DL4J's activation layer, taking its copying (training) path at inference too. */
-  static final class Runtime extends org.deeplearning4j.nn.layers.ActivationLayer {
-    Runtime(NeuralNetConfiguration conf, DataType dataType) {
-      super(conf, dataType);
-    }
-
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-      return super.activate(true, workspaceMgr);
-    }
+    return LayerRuntimes.wire(new CopyingActivationLayer(conf, dataType), this, conf, listeners,
+        layerIndex, paramsView, initializeParams);
   }
 }

@@ -1,4 +1,4 @@
-package org.melforge.training;
+package org.melforge.model.layers.nd4j;
 
 import java.io.PrintStream;
 
@@ -6,7 +6,8 @@ import java.io.PrintStream;
  * SameDiff 1.0.0-M2.1 prints {@code Added differentiated op <name>} with {@code System.out.println}
  * for every op of every SameDiff layer when it first builds the layer's gradient function (dozens
  * of lines at the start of training, unconditionally). {@link #install} replaces
- * {@code System.out} by a stream that drops exactly those lines and passes everything else.
+ * {@code System.out} by a stream that drops exactly those lines and passes everything else. Part
+ * of the ND4J/SameDiff fence (see {@code package-info.java}).
  */
 public final class QuietSameDiff {
 

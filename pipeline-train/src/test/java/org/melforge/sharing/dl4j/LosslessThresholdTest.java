@@ -1,4 +1,4 @@
-package org.melforge.sharing;
+package org.melforge.sharing.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

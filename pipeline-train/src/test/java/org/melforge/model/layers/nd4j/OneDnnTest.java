@@ -1,4 +1,4 @@
-package org.melforge.model.layers;
+package org.melforge.model.layers.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

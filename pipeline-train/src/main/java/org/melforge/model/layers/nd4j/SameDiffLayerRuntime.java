@@ -1,4 +1,4 @@
-package org.melforge.model.layers;
+package org.melforge.model.layers.nd4j;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,7 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * input alike (measured with {@code GradientCheckUtil} against an identity layer; see
  * {@code GradientCheckTest}). The backward pass is linear in the incoming error, so halving the
  * error before DL4J's backward pass yields the true gradients. Every SameDiff layer of this project
- * instantiates this runtime (or a subclass), wired by {@link LayerRuntimes#wire}.
+ * instantiates this runtime (or a subclass), wired by
+ * {@code org.melforge.model.layers.LayerRuntimes#wire}. Part of the ND4J/SameDiff fence (see
+ * {@code package-info.java}).
  */
 public class SameDiffLayerRuntime extends SameDiffLayer {
 

@@ -1,4 +1,4 @@
-package org.melforge.sharing;
+package org.melforge.sharing.dl4j;
 
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithm;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgorithmReducer;
@@ -25,6 +25,9 @@ import org.nd4j.linalg.indexing.conditions.Conditions;
  * threshold, the residual is kept, and the next step is encoded at the delegate's threshold.
  * Each encoding handler clones its own instance per thread, and a clone starts in bitmap mode,
  * as the handler does.
+ *
+ * <p>DL4J fence, patch 3 (see {@code package-info.java}): it mirrors private behaviour of DL4J's
+ * {@code EncodingHandler}.
  */
 public final class LosslessThreshold implements ThresholdAlgorithm {
 

@@ -1,4 +1,4 @@
-package org.melforge.model.layers;
+package org.melforge.model.layers.nd4j;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.LayerHelper;
@@ -10,12 +10,13 @@ import org.deeplearning4j.nn.layers.LayerHelper;
  * HelperUtils.createHelper} returns no helper unless the system property {@value #PROPERTY} is
  * {@code false} (its default is {@code true}), and the helper's availability check needs the
  * class {@link org.nd4j.nativeblas.Nd4jCpu}, which this module provides. The property is read
- * when a layer is instantiated, so call {@link #enable()} before any network is built.
+ * when a layer is instantiated, so call {@link #enable()} before any network is built. Part of the
+ * ND4J/SameDiff fence (see {@code package-info.java}).
  */
 public final class OneDnn {
 
   /** System property read by DL4J's {@code HelperUtils} each time a layer creates its helper. */
-  public static final String PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
+  static final String PROPERTY = "org.eclipse.deeplearning4j.helpers.disable";
 
   private OneDnn() {}
 
@@ -27,7 +28,7 @@ public final class OneDnn {
   /**
    * @return whether {@link #enable()} is in effect for layers built from now on
    */
-  public static boolean enabled() {
+  static boolean enabled() {
     return "false".equalsIgnoreCase(System.getProperty(PROPERTY));
   }
 

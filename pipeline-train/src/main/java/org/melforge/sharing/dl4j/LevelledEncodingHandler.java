@@ -1,4 +1,4 @@
-package org.melforge.sharing;
+package org.melforge.sharing.dl4j;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -31,6 +31,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * anything. {@code wired} handlers also send every message to the other executors
  * ({@link WiredEncodingHandler}); the others only feed their own accumulator
  * ({@code sharing.mode = encoded}).
+ *
+ * <p>DL4J fence, patch 2 (see {@code package-info.java}): it relies on {@code EncodingHandler}'s
+ * protected state and on its message formats.
  */
 public final class LevelledEncodingHandler extends WiredEncodingHandler {
 
@@ -89,10 +92,10 @@ public final class LevelledEncodingHandler extends WiredEncodingHandler {
   public record Traffic(long[] messages, long[] bytes) implements Serializable {
 
     /** No levels, nothing sent. */
-    static final Traffic NONE = new Traffic(new long[0], new long[0]);
+    public static final Traffic NONE = new Traffic(new long[0], new long[0]);
 
     /** Level by level sums of this and {@code other}. */
-    Traffic plus(Traffic other) {
+    public Traffic plus(Traffic other) {
       return new Traffic(sum(messages, other.messages), sum(bytes, other.bytes));
     }
 
