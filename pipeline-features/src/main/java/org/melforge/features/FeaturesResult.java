@@ -3,15 +3,24 @@ package org.melforge.features;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.melforge.spark.JobResult;
 
 /**
- * What a features run did: per-table counts and where everything was written.
+ * What a features run did: per-table counts and where everything was written. Immutable.
  *
  * @param tables one entry per tensor table written in this run
  * @param errorsPath the {@code _errors} table
  * @param maxErrorFraction the configured threshold
  */
-public record FeaturesResult(List<TableCounts> tables, String errorsPath, double maxErrorFraction) {
+public record FeaturesResult(List<TableCounts> tables, String errorsPath, double maxErrorFraction)
+    implements JobResult {
+
+  /** Copies {@code tables}; rejects a missing errors path. */
+  public FeaturesResult {
+    tables = List.copyOf(tables);
+    Objects.requireNonNull(errorsPath, "errorsPath");
+  }
 
   /**
    * Counts of one table's run. {@code inputs} counts catalog items (files and metadata entries);
@@ -55,6 +64,12 @@ public record FeaturesResult(List<TableCounts> tables, String errorsPath, double
     out.put("errors_table", errorsPath);
     out.put("tables", tables);
     return out;
+  }
+
+  /** {@link #toJson()} (the content of {@code _summary.json}) as one line. */
+  @Override
+  public String toJsonLine() {
+    return JobResult.jsonLine(toJson());
   }
 
   /** One console line per table plus the verdict. */

@@ -19,6 +19,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.melforge.spark.JobGroup;
 
 /**
  * Looks at a tensor table: schema, row counts per partition, the statistics JSON written beside
@@ -55,26 +56,27 @@ public final class TableInspector {
     if (images < 0) {
       throw new IllegalArgumentException("images must be >= 0, got " + images);
     }
-    spark.sparkContext().setJobGroup("melforge-inspect", "inspect " + table, false);
-    Dataset<Row> rows = spark.read().parquet(table);
-    TensorTable.requireSchema(rows.schema(), table);
-    List<String> counts = new ArrayList<>();
-    long total = 0;
-    for (Row r : rows.groupBy(TensorTable.DATASET, TensorTable.SPLIT).count()
-        .orderBy(TensorTable.DATASET, TensorTable.SPLIT).collectAsList()) {
-      counts.add(TensorTable.DATASET + "=" + r.getString(0) + "/" + TensorTable.SPLIT + "=" + r.getString(1)
-          + ": " + r.getLong(2) + " rows");
-      total += r.getLong(2);
+    try (JobGroup ignored = JobGroup.open(spark.sparkContext(), "melforge-inspect", "inspect " + table)) {
+      Dataset<Row> rows = spark.read().parquet(table);
+      TensorTable.requireSchema(rows.schema(), table);
+      List<String> counts = new ArrayList<>();
+      long total = 0;
+      for (Row r : rows.groupBy(TensorTable.DATASET, TensorTable.SPLIT).count()
+          .orderBy(TensorTable.DATASET, TensorTable.SPLIT).collectAsList()) {
+        counts.add(TensorTable.DATASET + "=" + r.getString(0) + "/" + TensorTable.SPLIT + "=" + r.getString(1)
+            + ": " + r.getLong(2) + " rows");
+        total += r.getLong(2);
+      }
+      String dir = imageDir != null ? imageDir : stripSlash(table) + "_inspect";
+      List<String> written = new ArrayList<>();
+      for (Row r : rows.orderBy(col(TensorTable.ID)).limit(images)
+          .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR).collectAsList()) {
+        Path png = new Path(dir, r.getString(0) + ".png");
+        write(spark, png, render(r.getAs(3), r.getInt(1), r.getInt(2)));
+        written.add(png.toString());
+      }
+      return new Report(table, rows.schema().treeString(), counts, total, readStats(spark, table), written);
     }
-    String dir = imageDir != null ? imageDir : stripSlash(table) + "_inspect";
-    List<String> written = new ArrayList<>();
-    for (Row r : rows.orderBy(col(TensorTable.ID)).limit(images)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR).collectAsList()) {
-      Path png = new Path(dir, r.getString(0) + ".png");
-      write(spark, png, render(r.getAs(3), r.getInt(1), r.getInt(2)));
-      written.add(png.toString());
-    }
-    return new Report(table, rows.schema().treeString(), counts, total, readStats(spark, table), written);
   }
 
   /** A heat-map image of one stored tensor (values in [-1, 1]). */

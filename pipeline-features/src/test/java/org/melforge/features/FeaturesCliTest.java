@@ -3,6 +3,8 @@ package org.melforge.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.melforge.spark.TestSpark;
 import org.melforge.tensorstore.Npy;
 
-/** The command line: exit codes, the threshold, inspect and export. */
+/** The command line: exit codes, the threshold, the result's JSON line, inspect and export. */
 class FeaturesCliTest {
 
   @TempDir
@@ -44,8 +46,16 @@ class FeaturesCliTest {
     String out = tmp.resolve("out").toString();
     assertEquals(FeaturesCli.TOO_MANY_ERRORS, FeaturesCli.run(new String[] {
         "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.2"}));
-    assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
-        "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.3"}));
+    String run = captureStdout(() -> assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
+        "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.3"})));
+    List<String> lines = run.lines().toList();
+    assertTrue(lines.get(0).startsWith("table nsynth  inputs=23 ok=18"), run);
+    JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals(23, last.path("inputs").asLong(), run);
+    assertEquals(18, last.path("ok").asLong());
+    assertEquals(5, last.path("errors").asLong());
+    assertTrue(last.path("passed").asBoolean());
+    assertEquals(18, last.at("/tables/0/tensors").asLong());
 
     String text = captureStdout(() -> FeaturesCli.run(new String[] {
         "inspect", out + "/nsynth", "--images", "2", "--out", tmp.resolve("img").toString()}));

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,11 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -25,7 +29,9 @@ import org.melforge.audio.AudioDecoder;
 import org.melforge.config.ConfigLoader;
 import org.melforge.dsp.LogMelSpectrogram;
 import org.melforge.dsp.MelWindows;
+import org.melforge.spark.JobStarts;
 import org.melforge.spark.TestSpark;
+import org.melforge.spark.internal.SparkInternals;
 import org.melforge.tensorstore.ErrorTable;
 import org.melforge.tensorstore.TensorTable;
 
@@ -40,6 +46,8 @@ class FeaturesJobTest {
   private static Path output;
   private static Path nsynthRoot;
   private static Path folderRoot;
+  private static List<Properties> jobsOfTheRun;
+  private static List<String> callersGroupAfterTheRun;
 
   @BeforeAll
   static void run() throws Exception {
@@ -47,7 +55,18 @@ class FeaturesJobTest {
     nsynthRoot = TestCorpora.nsynthWithBadFiles(tmp);
     folderRoot = TestCorpora.folderWithOddFiles(tmp);
     output = tmp.resolve("out");
-    result = new FeaturesJob(spark, options()).execute();
+    SparkContext sc = spark.sparkContext();
+    sc.setJobGroup("caller", "the caller's work", true);
+    try (JobStarts starts = JobStarts.record(sc)) {
+      result = new FeaturesJob(spark, options()).execute();
+      callersGroupAfterTheRun = Arrays.asList(sc.getLocalProperty(SparkInternals.JOB_GROUP_ID),
+          sc.getLocalProperty(SparkInternals.JOB_DESCRIPTION),
+          sc.getLocalProperty(SparkInternals.JOB_INTERRUPT_ON_CANCEL));
+      starts.close();
+      jobsOfTheRun = starts.jobs();
+    } finally {
+      sc.clearJobGroup();
+    }
   }
 
   private static FeaturesOptions options() {
@@ -175,6 +194,27 @@ class FeaturesJobTest {
     assertEquals("nsynth", nsynth.path("profile").asText());
     assertEquals(output.resolve("nsynth.stats.json").toString(), nsynth.path("stats_path").asText());
     assertEquals(1, nsynth.path("padded").asLong());
+  }
+
+  @Test
+  void theResultIsTheSummaryAsOneJsonLine() throws Exception {
+    JsonNode summary = new ObjectMapper().readTree(output.resolve("_summary.json").toFile());
+    String line = result.toJsonLine();
+    assertFalse(line.contains("\n") || line.contains("\r"), line);
+    assertEquals(summary, new ObjectMapper().readTree(line), "the JSON line is the summary");
+    assertThrows(UnsupportedOperationException.class, () -> result.tables().clear());
+  }
+
+  @Test
+  void everySparkJobRunsInTheFeaturesGroupAndTheCallersGroupIsRestored() {
+    assertEquals(List.of("caller", "the caller's work", "true"), callersGroupAfterTheRun);
+    assertTrue(jobsOfTheRun.size() > 5, "jobs recorded: " + jobsOfTheRun.size());
+    for (Properties job : jobsOfTheRun) {
+      assertEquals(FeaturesJob.JOB_GROUP, job.getProperty(SparkInternals.JOB_GROUP_ID), job::toString);
+      assertTrue(job.getProperty(SparkInternals.JOB_DESCRIPTION).startsWith("features: "), job::toString);
+    }
+    assertTrue(jobsOfTheRun.stream().anyMatch(j -> j.getProperty(SparkInternals.JOB_DESCRIPTION)
+        .equals("features: statistics speech")), "stages are described");
   }
 
   @Test
