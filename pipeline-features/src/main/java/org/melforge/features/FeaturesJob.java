@@ -55,9 +55,9 @@ import org.slf4j.LoggerFactory;
  * the catalog of its inputs, decodes and transforms the audio on executors, writes the table
  * (partitioned by dataset and split, zstd; the run owns the datasets it processed, see
  * {@link PartitionedWriter}), then the per-mel-bin statistics; finally the {@code _errors} table
- * and {@code _summary.json}. All of its Spark jobs run in job group {@value #JOB_GROUP}, each
- * labelled with its stage; the caller's group and description are restored when
- * {@link #execute()} returns.
+ * and {@code _summary.json}. The statistics and the summary record the run's {@link Provenance}.
+ * All of its Spark jobs run in job group {@value #JOB_GROUP}, each labelled with its stage; the
+ * caller's group and description are restored when {@link #execute()} returns.
  */
 public final class FeaturesJob implements SparkJob<FeaturesResult> {
 
@@ -81,17 +81,19 @@ public final class FeaturesJob implements SparkJob<FeaturesResult> {
     try (JobGroup group = JobGroup.open(spark.sparkContext(), JOB_GROUP, "features")) {
       stage(group, "resolve inputs");
       Map<String, List<CorpusInput>> byProfile = resolveInputs();
+      Provenance provenance = Provenance.of(byProfile, options.profiles(), options.splits());
       List<FeaturesResult.TableCounts> tables = new ArrayList<>();
       List<Dataset<Row>> errors = new ArrayList<>();
       for (Map.Entry<String, List<CorpusInput>> e : byProfile.entrySet()) {
-        TableRun run = runTable(group, options.profiles().get(e.getKey()), e.getValue());
+        TableRun run = runTable(group, options.profiles().get(e.getKey()), e.getValue(),
+            provenance.table(e.getKey()));
         tables.add(run.counts());
         errors.add(run.errors());
       }
       Set<String> datasets = byProfile.values().stream().flatMap(List::stream)
           .map(CorpusInput::dataset).collect(Collectors.toSet());
       String errorsPath = writeErrors(group, errors, datasets);
-      FeaturesResult result = new FeaturesResult(tables, errorsPath, options.maxErrorFraction());
+      FeaturesResult result = new FeaturesResult(tables, errorsPath, options.maxErrorFraction(), provenance);
       writeJson(new Path(options.output(), "_summary.json"), result.toJson());
       errors.forEach(Dataset::unpersist);
       return result;
@@ -100,7 +102,8 @@ public final class FeaturesJob implements SparkJob<FeaturesResult> {
 
   private record TableRun(FeaturesResult.TableCounts counts, Dataset<Row> errors) {}
 
-  private TableRun runTable(JobGroup group, TableProfile profile, List<CorpusInput> inputs) {
+  private TableRun runTable(JobGroup group, TableProfile profile, List<CorpusInput> inputs,
+      Provenance provenance) {
     stage(group, "catalog " + profile.name());
     Dataset<Row> catalog = catalog(inputs).persist(StorageLevel.MEMORY_AND_DISK());
     long total = catalog.count();
@@ -128,7 +131,8 @@ public final class FeaturesJob implements SparkJob<FeaturesResult> {
 
     String statsPath = new Path(options.output(), profile.name() + ".stats.json").toString();
     stage(group, "statistics " + profile.name());
-    writeJson(new Path(statsPath), TensorTableStats.compute(spark.read().parquet(tablePath), tablePath));
+    writeJson(new Path(statsPath),
+        TensorTableStats.compute(spark.read().parquet(tablePath), tablePath, provenance.toJson()));
     long rejected = total - files;
     FeaturesResult.TableCounts counts = new FeaturesResult.TableCounts(profile.name(), tablePath, statsPath,
         total, c.getLong(0), c.getLong(1), c.getLong(2), rejected + c.getLong(3), c.getLong(4));

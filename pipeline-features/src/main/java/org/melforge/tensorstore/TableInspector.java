@@ -2,6 +2,8 @@ package org.melforge.tensorstore;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,8 +25,9 @@ import org.melforge.spark.JobGroup;
 
 /**
  * Looks at a tensor table: schema, row counts per partition, the statistics JSON written beside
- * it, and PNG images of the first few tensors (low frequencies at the bottom, time to the right,
- * -80 dB dark, 0 dB bright).
+ * it (with the profile and build that made the tensors, where the statistics record them), and
+ * PNG images of the first few tensors (low frequencies at the bottom, time to the right, -80 dB
+ * dark, 0 dB bright).
  */
 public final class TableInspector {
 
@@ -132,11 +135,13 @@ public final class TableInspector {
   }
 
   private static String summarize(String json) throws IOException {
-    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("all");
+    JsonNode root = new ObjectMapper().readTree(json);
+    StringBuilder sb = new StringBuilder(provenance(root.path("provenance")));
+    JsonNode node = root.path("all");
     if (node.isMissingNode() || node.isNull()) {
-      return "  (empty table)";
+      return sb.append("  (empty table)").toString();
     }
-    StringBuilder sb = new StringBuilder(String.format("  %d tensors, %d mel bins%n",
+    sb.append(String.format("  %d tensors, %d mel bins%n",
         node.path("tensors").asLong(), node.path("n_mels").asInt()));
     sb.append("  bin      count     mean      std      min      max\n");
     var bins = node.path("bins");
@@ -147,6 +152,29 @@ public final class TableInspector {
           b.path("min").asDouble(), b.path("max").asDouble()));
     }
     return sb.toString();
+  }
+
+  /**
+   * The settings of each profile on one line, then the build; empty for statistics written before
+   * the features job recorded its provenance.
+   */
+  private static String provenance(JsonNode provenance) {
+    if (!provenance.isObject()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    provenance.path("profiles").fields().forEachRemaining(profile -> {
+      sb.append("  profile ").append(profile.getKey()).append(':');
+      profile.getValue().fields().forEachRemaining(f -> {
+        if (f.getValue().isValueNode()) {
+          sb.append(' ').append(f.getKey()).append('=').append(f.getValue().asText());
+        }
+      });
+      sb.append('\n');
+    });
+    return sb.append(String.format("  made by melforge %s, commit %s%n",
+        provenance.path("versions").path("melforge").asText("?"), provenance.path("git_commit").asText("?")))
+        .toString();
   }
 
   private static String stripSlash(String path) {
