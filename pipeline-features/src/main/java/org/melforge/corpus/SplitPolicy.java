@@ -38,6 +38,26 @@ public final class SplitPolicy implements Serializable {
     return new SplitPolicy(0.9, 0.1, 0.0, "melforge");
   }
 
+  /** Fraction of sources hashed to {@code train}. */
+  public double train() {
+    return train;
+  }
+
+  /** Fraction of sources hashed to {@code valid}. */
+  public double valid() {
+    return valid;
+  }
+
+  /** Fraction of sources hashed to {@code test}. */
+  public double test() {
+    return test;
+  }
+
+  /** The salt hashed with each source id. */
+  public String salt() {
+    return salt;
+  }
+
   /** The split of a source id: {@code train}, {@code valid} or {@code test}. */
   public String assign(String sourceId) {
     double u = unitHash(salt + "\u0000" + sourceId);

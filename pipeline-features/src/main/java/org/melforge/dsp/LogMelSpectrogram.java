@@ -18,8 +18,9 @@ package org.melforge.dsp;
 public final class LogMelSpectrogram {
 
   /** Lower clipping bound of {@link #decibels}, in dB below the clip maximum. */
-  static final double FLOOR_DB = -80.0;
-  private static final double AMIN = 1e-10;
+  public static final double FLOOR_DB = -80.0;
+  /** Smallest mel power {@link #decibels} takes the logarithm of; smaller values count as this. */
+  public static final double AMIN = 1e-10;
   /** Frames per {@link BatchedPowerSpectrum} call. */
   private static final int BATCH = 32;
 

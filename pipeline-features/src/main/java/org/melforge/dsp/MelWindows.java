@@ -11,6 +11,9 @@ import java.util.List;
  */
 public final class MelWindows {
 
+  /** dB per stored unit: a stored value is {@code dB / DB_SCALE + 1}. */
+  public static final double DB_SCALE = 40.0;
+
   private static final float PAD_VALUE = stored(LogMelSpectrogram.FLOOR_DB);
 
   private MelWindows() {}
@@ -56,7 +59,7 @@ public final class MelWindows {
   }
 
   private static float stored(double db) {
-    return (float) (db / 40.0 + 1.0);
+    return (float) (db / DB_SCALE + 1.0);
   }
 
   private static int checkShape(double[][] db, int frames) {

@@ -25,7 +25,10 @@ import org.melforge.tensorstore.TensorExporter;
  * features keys
  * </pre>
  *
- * Exit codes: 0 done; 2 usage or configuration error (nothing ran); 3 the run finished but its
+ * {@code run} prints one line per table and the verdict, then the {@link FeaturesResult} as a JSON
+ * line, the last line of its standard output.
+ *
+ * <p>Exit codes: 0 done; 2 usage or configuration error (nothing ran); 3 the run finished but its
  * error fraction exceeded {@code features.max-error-fraction}; 1 anything else.
  */
 public final class FeaturesCli {
@@ -75,6 +78,7 @@ public final class FeaturesCli {
     SparkSession spark = SparkRuntime.session("melforge-features", options.sparkSettings());
     FeaturesResult result = new FeaturesJob(spark, options).execute();
     System.out.println(result.describe());
+    System.out.println(result.toJsonLine());
     return result.passed() ? OK : TOO_MANY_ERRORS;
   }
 

@@ -40,6 +40,8 @@ import org.melforge.corpus.Catalog;
 import org.melforge.corpus.CorpusInput;
 import org.melforge.corpus.CorpusReader;
 import org.melforge.corpus.Layout;
+import org.melforge.spark.JobGroup;
+import org.melforge.spark.SparkJob;
 import org.melforge.tensorstore.ErrorTable;
 import org.melforge.tensorstore.PartitionedWriter;
 import org.melforge.tensorstore.Reason;
@@ -53,45 +55,56 @@ import org.slf4j.LoggerFactory;
  * the catalog of its inputs, decodes and transforms the audio on executors, writes the table
  * (partitioned by dataset and split, zstd; the run owns the datasets it processed, see
  * {@link PartitionedWriter}), then the per-mel-bin statistics; finally the {@code _errors} table
- * and {@code _summary.json}. Every Spark job it starts is labelled with its stage.
+ * and {@code _summary.json}. The statistics and the summary record the run's {@link Provenance}.
+ * All of its Spark jobs run in job group {@value #JOB_GROUP}, each labelled with its stage; the
+ * caller's group and description are restored when {@link #execute()} returns.
  */
-public final class FeaturesJob {
+public final class FeaturesJob implements SparkJob<FeaturesResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
-  private static final String JOB_GROUP = "melforge-features";
+  /** The Spark job group of the job's Spark work. */
+  public static final String JOB_GROUP = "melforge-features";
   private static final long ERROR_ROWS_PER_FILE = 1_000_000;
 
   private final SparkSession spark;
   private final FeaturesOptions options;
 
+  /** A job on {@code spark} with validated {@code options} (see {@link FeaturesOptions#from}). */
   public FeaturesJob(SparkSession spark, FeaturesOptions options) {
     this.spark = spark;
     this.options = options;
   }
 
   /** Runs the job; bad inputs end up in the errors table, never as an exception. */
+  @Override
   public FeaturesResult execute() {
-    Map<String, List<CorpusInput>> byProfile = resolveInputs();
-    List<FeaturesResult.TableCounts> tables = new ArrayList<>();
-    List<Dataset<Row>> errors = new ArrayList<>();
-    for (Map.Entry<String, List<CorpusInput>> e : byProfile.entrySet()) {
-      TableRun run = runTable(options.profiles().get(e.getKey()), e.getValue());
-      tables.add(run.counts());
-      errors.add(run.errors());
+    try (JobGroup group = JobGroup.open(spark.sparkContext(), JOB_GROUP, "features")) {
+      stage(group, "resolve inputs");
+      Map<String, List<CorpusInput>> byProfile = resolveInputs();
+      Provenance provenance = Provenance.of(byProfile, options.profiles(), options.splits());
+      List<FeaturesResult.TableCounts> tables = new ArrayList<>();
+      List<Dataset<Row>> errors = new ArrayList<>();
+      for (Map.Entry<String, List<CorpusInput>> e : byProfile.entrySet()) {
+        TableRun run = runTable(group, options.profiles().get(e.getKey()), e.getValue(),
+            provenance.table(e.getKey()));
+        tables.add(run.counts());
+        errors.add(run.errors());
+      }
+      Set<String> datasets = byProfile.values().stream().flatMap(List::stream)
+          .map(CorpusInput::dataset).collect(Collectors.toSet());
+      String errorsPath = writeErrors(group, errors, datasets);
+      FeaturesResult result = new FeaturesResult(tables, errorsPath, options.maxErrorFraction(), provenance);
+      writeJson(new Path(options.output(), "_summary.json"), result.toJson());
+      errors.forEach(Dataset::unpersist);
+      return result;
     }
-    Set<String> datasets = byProfile.values().stream().flatMap(List::stream)
-        .map(CorpusInput::dataset).collect(Collectors.toSet());
-    String errorsPath = writeErrors(errors, datasets);
-    FeaturesResult result = new FeaturesResult(List.copyOf(tables), errorsPath, options.maxErrorFraction());
-    writeJson(new Path(options.output(), "_summary.json"), result.toJson());
-    errors.forEach(Dataset::unpersist);
-    return result;
   }
 
   private record TableRun(FeaturesResult.TableCounts counts, Dataset<Row> errors) {}
 
-  private TableRun runTable(TableProfile profile, List<CorpusInput> inputs) {
-    stage("catalog " + profile.name());
+  private TableRun runTable(JobGroup group, TableProfile profile, List<CorpusInput> inputs,
+      Provenance provenance) {
+    stage(group, "catalog " + profile.name());
     Dataset<Row> catalog = catalog(inputs).persist(StorageLevel.MEMORY_AND_DISK());
     long total = catalog.count();
     Dataset<Row> usable = catalog.filter(col(Catalog.ERROR_REASON).isNull());
@@ -101,14 +114,14 @@ public final class FeaturesJob {
     Dataset<Row> outcomes = extract(profile, usable, files, filesDone)
         .persist(StorageLevel.MEMORY_AND_DISK_SER());
     String tablePath = new Path(options.output(), profile.name()).toString();
-    stage("decode + log-mel + write " + profile.name() + " (" + files + " files)");
+    stage(group, "decode + log-mel + write " + profile.name() + " (" + files + " files)");
     try (ProgressReporter ignored = new ProgressReporter("features[" + profile.name() + "]",
         filesDone, files, options.progressIntervalSeconds())) {
       PartitionedWriter.overwriteDatasets(tensors(outcomes), tablePath, TensorTable.PARTITION_COLUMNS,
           inputs.stream().map(CorpusInput::dataset).collect(Collectors.toSet()), TensorTable.ID,
           rowsPerFile(profile));
     }
-    stage("count " + profile.name());
+    stage(group, "count " + profile.name());
     Row c = counts(outcomes);
     Dataset<Row> errors = catalogErrors(catalog).unionByName(outcomeIssues(outcomes))
         .persist(StorageLevel.MEMORY_AND_DISK());
@@ -117,8 +130,9 @@ public final class FeaturesJob {
     catalog.unpersist();
 
     String statsPath = new Path(options.output(), profile.name() + ".stats.json").toString();
-    stage("statistics " + profile.name());
-    writeJson(new Path(statsPath), TensorTableStats.compute(spark.read().parquet(tablePath), tablePath));
+    stage(group, "statistics " + profile.name());
+    writeJson(new Path(statsPath),
+        TensorTableStats.compute(spark.read().parquet(tablePath), tablePath, provenance.toJson()));
     long rejected = total - files;
     FeaturesResult.TableCounts counts = new FeaturesResult.TableCounts(profile.name(), tablePath, statsPath,
         total, c.getLong(0), c.getLong(1), c.getLong(2), rejected + c.getLong(3), c.getLong(4));
@@ -220,9 +234,9 @@ public final class FeaturesJob {
             .otherwise(lit(ErrorTable.ERROR)).as(ErrorTable.SEVERITY));
   }
 
-  private String writeErrors(List<Dataset<Row>> errors, Set<String> datasets) {
+  private String writeErrors(JobGroup group, List<Dataset<Row>> errors, Set<String> datasets) {
     String path = new Path(options.output(), "_errors").toString();
-    stage("write _errors");
+    stage(group, "write _errors");
     // A union of the persisted Datasets would miss their cache (Dataset.union flattens a union into
     // its parent) and recompute every table's features; a union of their RDDs reads the cache.
     Dataset<Row> all = errors.isEmpty() ? spark.createDataFrame(List.of(), ErrorTable.SCHEMA)
@@ -272,8 +286,8 @@ public final class FeaturesJob {
     }
   }
 
-  private void stage(String description) {
-    spark.sparkContext().setJobGroup(JOB_GROUP, "features: " + description, false);
+  private static void stage(JobGroup group, String description) {
+    group.describe("features: " + description);
     LOG.info("features: {}", description);
   }
 

@@ -3,15 +3,27 @@ package org.melforge.features;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import org.melforge.spark.JobResult;
 
 /**
- * What a features run did: per-table counts and where everything was written.
+ * What a features run did: per-table counts, where everything was written, and how the tensors
+ * were made. Immutable.
  *
  * @param tables one entry per tensor table written in this run
  * @param errorsPath the {@code _errors} table
  * @param maxErrorFraction the configured threshold
+ * @param provenance the profiles, inputs, split settings and build of the run
  */
-public record FeaturesResult(List<TableCounts> tables, String errorsPath, double maxErrorFraction) {
+public record FeaturesResult(List<TableCounts> tables, String errorsPath, double maxErrorFraction,
+    Provenance provenance) implements JobResult {
+
+  /** Copies {@code tables}; rejects a missing errors path or provenance. */
+  public FeaturesResult {
+    tables = List.copyOf(tables);
+    Objects.requireNonNull(errorsPath, "errorsPath");
+    Objects.requireNonNull(provenance, "provenance");
+  }
 
   /**
    * Counts of one table's run. {@code inputs} counts catalog items (files and metadata entries);
@@ -43,7 +55,7 @@ public record FeaturesResult(List<TableCounts> tables, String errorsPath, double
     return errorFraction() <= maxErrorFraction;
   }
 
-  /** The summary written to {@code _summary.json}. */
+  /** The summary written to {@code _summary.json}: the counts, then {@code provenance}. */
   public Map<String, Object> toJson() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("inputs", inputs());
@@ -54,7 +66,14 @@ public record FeaturesResult(List<TableCounts> tables, String errorsPath, double
     out.put("passed", passed());
     out.put("errors_table", errorsPath);
     out.put("tables", tables);
+    out.put("provenance", provenance.toJson());
     return out;
+  }
+
+  /** {@link #toJson()} (the content of {@code _summary.json}) as one line. */
+  @Override
+  public String toJsonLine() {
+    return JobResult.jsonLine(toJson());
   }
 
   /** One console line per table plus the verdict. */

@@ -20,7 +20,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.catalyst.catalog.ExternalCatalogUtils;
+import org.melforge.spark.internal.SparkInternals;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +56,7 @@ public final class PartitionedWriter {
       StringBuilder dir = new StringBuilder();
       Column match = lit(true);
       for (int i = 0; i < partitionColumns.size(); i++) {
-        dir.append(i == 0 ? "" : "/").append(directory(partitionColumns.get(i), r.get(i)));
+        dir.append(i == 0 ? "" : "/").append(SparkInternals.partitionDirectory(partitionColumns.get(i), r.get(i)));
         match = match.and(col(partitionColumns.get(i)).eqNullSafe(r.get(i)));
       }
       written.add(dir.toString());
@@ -78,7 +78,7 @@ public final class PartitionedWriter {
     try {
       FileSystem fs = root.getFileSystem(rows.sparkSession().sparkContext().hadoopConfiguration());
       for (String dataset : datasets) {
-        String dir = directory(partitionColumns.get(0), dataset);
+        String dir = SparkInternals.partitionDirectory(partitionColumns.get(0), dataset);
         removeStale(fs, new Path(root, dir), dir, partitionColumns.size() - 1, written);
       }
     } catch (IOException e) {
@@ -104,10 +104,5 @@ public final class PartitionedWriter {
         removeStale(fs, child.getPath(), relative + "/" + child.getPath().getName(), depth - 1, written);
       }
     }
-  }
-
-  private static String directory(String column, Object value) {
-    return column + "=" + (value == null ? ExternalCatalogUtils.DEFAULT_PARTITION_NAME()
-        : ExternalCatalogUtils.escapePathName(value.toString()));
   }
 }

@@ -2,6 +2,8 @@ package org.melforge.tensorstore;
 
 import static org.apache.spark.sql.functions.col;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,11 +21,13 @@ import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.melforge.spark.JobGroup;
 
 /**
  * Looks at a tensor table: schema, row counts per partition, the statistics JSON written beside
- * it, and PNG images of the first few tensors (low frequencies at the bottom, time to the right,
- * -80 dB dark, 0 dB bright).
+ * it (with the profile and build that made the tensors, where the statistics record them), and
+ * PNG images of the first few tensors (low frequencies at the bottom, time to the right, -80 dB
+ * dark, 0 dB bright).
  */
 public final class TableInspector {
 
@@ -55,26 +59,27 @@ public final class TableInspector {
     if (images < 0) {
       throw new IllegalArgumentException("images must be >= 0, got " + images);
     }
-    spark.sparkContext().setJobGroup("melforge-inspect", "inspect " + table, false);
-    Dataset<Row> rows = spark.read().parquet(table);
-    TensorTable.requireSchema(rows.schema(), table);
-    List<String> counts = new ArrayList<>();
-    long total = 0;
-    for (Row r : rows.groupBy(TensorTable.DATASET, TensorTable.SPLIT).count()
-        .orderBy(TensorTable.DATASET, TensorTable.SPLIT).collectAsList()) {
-      counts.add(TensorTable.DATASET + "=" + r.getString(0) + "/" + TensorTable.SPLIT + "=" + r.getString(1)
-          + ": " + r.getLong(2) + " rows");
-      total += r.getLong(2);
+    try (JobGroup ignored = JobGroup.open(spark.sparkContext(), "melforge-inspect", "inspect " + table)) {
+      Dataset<Row> rows = spark.read().parquet(table);
+      TensorTable.requireSchema(rows.schema(), table);
+      List<String> counts = new ArrayList<>();
+      long total = 0;
+      for (Row r : rows.groupBy(TensorTable.DATASET, TensorTable.SPLIT).count()
+          .orderBy(TensorTable.DATASET, TensorTable.SPLIT).collectAsList()) {
+        counts.add(TensorTable.DATASET + "=" + r.getString(0) + "/" + TensorTable.SPLIT + "=" + r.getString(1)
+            + ": " + r.getLong(2) + " rows");
+        total += r.getLong(2);
+      }
+      String dir = imageDir != null ? imageDir : stripSlash(table) + "_inspect";
+      List<String> written = new ArrayList<>();
+      for (Row r : rows.orderBy(col(TensorTable.ID)).limit(images)
+          .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR).collectAsList()) {
+        Path png = new Path(dir, r.getString(0) + ".png");
+        write(spark, png, render(r.getAs(3), r.getInt(1), r.getInt(2)));
+        written.add(png.toString());
+      }
+      return new Report(table, rows.schema().treeString(), counts, total, readStats(spark, table), written);
     }
-    String dir = imageDir != null ? imageDir : stripSlash(table) + "_inspect";
-    List<String> written = new ArrayList<>();
-    for (Row r : rows.orderBy(col(TensorTable.ID)).limit(images)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR).collectAsList()) {
-      Path png = new Path(dir, r.getString(0) + ".png");
-      write(spark, png, render(r.getAs(3), r.getInt(1), r.getInt(2)));
-      written.add(png.toString());
-    }
-    return new Report(table, rows.schema().treeString(), counts, total, readStats(spark, table), written);
   }
 
   /** A heat-map image of one stored tensor (values in [-1, 1]). */
@@ -130,11 +135,13 @@ public final class TableInspector {
   }
 
   private static String summarize(String json) throws IOException {
-    var node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("all");
+    JsonNode root = new ObjectMapper().readTree(json);
+    StringBuilder sb = new StringBuilder(provenance(root.path("provenance")));
+    JsonNode node = root.path("all");
     if (node.isMissingNode() || node.isNull()) {
-      return "  (empty table)";
+      return sb.append("  (empty table)").toString();
     }
-    StringBuilder sb = new StringBuilder(String.format("  %d tensors, %d mel bins%n",
+    sb.append(String.format("  %d tensors, %d mel bins%n",
         node.path("tensors").asLong(), node.path("n_mels").asInt()));
     sb.append("  bin      count     mean      std      min      max\n");
     var bins = node.path("bins");
@@ -145,6 +152,29 @@ public final class TableInspector {
           b.path("min").asDouble(), b.path("max").asDouble()));
     }
     return sb.toString();
+  }
+
+  /**
+   * The settings of each profile on one line, then the build; empty for statistics written before
+   * the features job recorded its provenance.
+   */
+  private static String provenance(JsonNode provenance) {
+    if (!provenance.isObject()) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder();
+    provenance.path("profiles").fields().forEachRemaining(profile -> {
+      sb.append("  profile ").append(profile.getKey()).append(':');
+      profile.getValue().fields().forEachRemaining(f -> {
+        if (f.getValue().isValueNode()) {
+          sb.append(' ').append(f.getKey()).append('=').append(f.getValue().asText());
+        }
+      });
+      sb.append('\n');
+    });
+    return sb.append(String.format("  made by melforge %s, commit %s%n",
+        provenance.path("versions").path("melforge").asText("?"), provenance.path("git_commit").asText("?")))
+        .toString();
   }
 
   private static String stripSlash(String path) {

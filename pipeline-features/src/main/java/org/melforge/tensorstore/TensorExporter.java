@@ -13,6 +13,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.util.SerializableConfiguration;
+import org.melforge.spark.JobGroup;
 
 /**
  * Exports tensors of a table (optionally one dataset and/or split) as NumPy {@code .npy} files, one
@@ -60,29 +61,31 @@ public final class TensorExporter {
 
   /** Writes the files under {@code outDir} and returns how many were written. */
   public long execute(String outDir) {
-    Dataset<Row> rows = spark.read().parquet(table);
-    TensorTable.requireSchema(rows.schema(), table);
-    if (dataset != null) {
-      rows = rows.filter(col(TensorTable.DATASET).equalTo(dataset));
-    }
-    if (split != null) {
-      rows = rows.filter(col(TensorTable.SPLIT).equalTo(split));
-    }
-    if (limit > 0) {
-      rows = rows.orderBy(TensorTable.ID).limit((int) Math.min(limit, Integer.MAX_VALUE));
-    }
-    Dataset<Row> selected = rows.select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR);
-    spark.sparkContext().setJobGroup("melforge-export", "export tensors of " + table + " to " + outDir, false);
-    Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
-        .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
-    return selected.javaRDD().mapPartitions((Iterator<Row> it) -> {
-      long n = 0;
-      while (it.hasNext()) {
-        write(it.next(), outDir, conf.value().value());
-        n++;
+    try (JobGroup ignored = JobGroup.open(spark.sparkContext(), "melforge-export",
+        "export tensors of " + table + " to " + outDir)) {
+      Dataset<Row> rows = spark.read().parquet(table);
+      TensorTable.requireSchema(rows.schema(), table);
+      if (dataset != null) {
+        rows = rows.filter(col(TensorTable.DATASET).equalTo(dataset));
       }
-      return java.util.List.of(n).iterator();
-    }).reduce(Long::sum);
+      if (split != null) {
+        rows = rows.filter(col(TensorTable.SPLIT).equalTo(split));
+      }
+      if (limit > 0) {
+        rows = rows.orderBy(TensorTable.ID).limit((int) Math.min(limit, Integer.MAX_VALUE));
+      }
+      Dataset<Row> selected = rows.select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR);
+      Broadcast<SerializableConfiguration> conf = JavaSparkContext.fromSparkContext(spark.sparkContext())
+          .broadcast(new SerializableConfiguration(spark.sparkContext().hadoopConfiguration()));
+      return selected.javaRDD().mapPartitions((Iterator<Row> it) -> {
+        long n = 0;
+        while (it.hasNext()) {
+          write(it.next(), outDir, conf.value().value());
+          n++;
+        }
+        return java.util.List.of(n).iterator();
+      }).reduce(Long::sum);
+    }
   }
 
   private static void write(Row r, String outDir, org.apache.hadoop.conf.Configuration conf) throws IOException {

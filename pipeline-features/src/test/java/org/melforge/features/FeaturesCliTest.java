@@ -3,6 +3,9 @@ package org.melforge.features;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.melforge.spark.TestSpark;
 import org.melforge.tensorstore.Npy;
 
-/** The command line: exit codes, the threshold, inspect and export. */
+/** The command line: exit codes, the threshold, the result's JSON line, inspect and export. */
 class FeaturesCliTest {
 
   @TempDir
@@ -44,14 +47,34 @@ class FeaturesCliTest {
     String out = tmp.resolve("out").toString();
     assertEquals(FeaturesCli.TOO_MANY_ERRORS, FeaturesCli.run(new String[] {
         "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.2"}));
-    assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
-        "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.3"}));
+    String run = captureStdout(() -> assertEquals(FeaturesCli.OK, FeaturesCli.run(new String[] {
+        "run", "--input", corpus.toString(), "--output", out, "features.max-error-fraction=0.3"})));
+    List<String> lines = run.lines().toList();
+    assertTrue(lines.get(0).startsWith("table nsynth  inputs=23 ok=18"), run);
+    JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+    assertEquals(23, last.path("inputs").asLong(), run);
+    assertEquals(18, last.path("ok").asLong());
+    assertEquals(5, last.path("errors").asLong());
+    assertTrue(last.path("passed").asBoolean());
+    assertEquals(18, last.at("/tables/0/tensors").asLong());
+    assertEquals(80, last.at("/provenance/profiles/nsynth/n_mels").asInt());
 
     String text = captureStdout(() -> FeaturesCli.run(new String[] {
         "inspect", out + "/nsynth", "--images", "2", "--out", tmp.resolve("img").toString()}));
     assertTrue(text.contains("rows: 18"), text);
     assertTrue(text.contains("dataset=nsynth/split=train"), text);
     assertTrue(text.contains("80 mel bins"), text);
+    assertTrue(text.contains("profile nsynth: sample_rate=16000 n_fft=1024"), text);
+    assertTrue(text.contains("made by melforge "), text);
+
+    Path stats = Path.of(out, "nsynth.stats.json");
+    ObjectNode older = (ObjectNode) new ObjectMapper().readTree(stats.toFile());
+    older.remove("provenance");
+    Files.writeString(stats, older.toString());
+    Files.delete(stats.resolveSibling(".nsynth.stats.json.crc"));
+    String olderText = captureStdout(() -> FeaturesCli.run(new String[] {"inspect", out + "/nsynth", "--images", "0"}));
+    assertTrue(olderText.contains("80 mel bins") && !olderText.contains("made by"),
+        "statistics written before provenance: " + olderText);
     try (Stream<Path> pngs = Files.list(tmp.resolve("img"))) {
       assertEquals(2, pngs.filter(p -> p.toString().endsWith(".png")).count());
     }

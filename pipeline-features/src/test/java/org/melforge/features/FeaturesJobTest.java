@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,8 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.SparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -23,9 +28,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.melforge.audio.AudioDecoder;
 import org.melforge.config.ConfigLoader;
+import org.melforge.corpus.SplitPolicy;
 import org.melforge.dsp.LogMelSpectrogram;
+import org.melforge.dsp.MelScale;
+import org.melforge.dsp.MelSettings;
 import org.melforge.dsp.MelWindows;
+import org.melforge.spark.BuildInfo;
+import org.melforge.spark.JobStarts;
 import org.melforge.spark.TestSpark;
+import org.melforge.spark.internal.SparkInternals;
 import org.melforge.tensorstore.ErrorTable;
 import org.melforge.tensorstore.TensorTable;
 
@@ -40,6 +51,8 @@ class FeaturesJobTest {
   private static Path output;
   private static Path nsynthRoot;
   private static Path folderRoot;
+  private static List<Properties> jobsOfTheRun;
+  private static List<String> callersGroupAfterTheRun;
 
   @BeforeAll
   static void run() throws Exception {
@@ -47,7 +60,18 @@ class FeaturesJobTest {
     nsynthRoot = TestCorpora.nsynthWithBadFiles(tmp);
     folderRoot = TestCorpora.folderWithOddFiles(tmp);
     output = tmp.resolve("out");
-    result = new FeaturesJob(spark, options()).execute();
+    SparkContext sc = spark.sparkContext();
+    sc.setJobGroup("caller", "the caller's work", true);
+    try (JobStarts starts = JobStarts.record(sc)) {
+      result = new FeaturesJob(spark, options()).execute();
+      callersGroupAfterTheRun = Arrays.asList(sc.getLocalProperty(SparkInternals.JOB_GROUP_ID),
+          sc.getLocalProperty(SparkInternals.JOB_DESCRIPTION),
+          sc.getLocalProperty(SparkInternals.JOB_INTERRUPT_ON_CANCEL));
+      starts.close();
+      jobsOfTheRun = starts.jobs();
+    } finally {
+      sc.clearJobGroup();
+    }
   }
 
   private static FeaturesOptions options() {
@@ -175,6 +199,88 @@ class FeaturesJobTest {
     assertEquals("nsynth", nsynth.path("profile").asText());
     assertEquals(output.resolve("nsynth.stats.json").toString(), nsynth.path("stats_path").asText());
     assertEquals(1, nsynth.path("padded").asLong());
+  }
+
+  @Test
+  void theResultIsTheSummaryAsOneJsonLine() throws Exception {
+    JsonNode summary = new ObjectMapper().readTree(output.resolve("_summary.json").toFile());
+    String line = result.toJsonLine();
+    assertFalse(line.contains("\n") || line.contains("\r"), line);
+    assertEquals(summary, new ObjectMapper().readTree(line), "the JSON line is the summary");
+    assertThrows(UnsupportedOperationException.class, () -> result.tables().clear());
+  }
+
+  @Test
+  void everySparkJobRunsInTheFeaturesGroupAndTheCallersGroupIsRestored() {
+    assertEquals(List.of("caller", "the caller's work", "true"), callersGroupAfterTheRun);
+    assertTrue(jobsOfTheRun.size() > 5, "jobs recorded: " + jobsOfTheRun.size());
+    for (Properties job : jobsOfTheRun) {
+      assertEquals(FeaturesJob.JOB_GROUP, job.getProperty(SparkInternals.JOB_GROUP_ID), job::toString);
+      assertTrue(job.getProperty(SparkInternals.JOB_DESCRIPTION).startsWith("features: "), job::toString);
+    }
+    assertTrue(jobsOfTheRun.stream().anyMatch(j -> j.getProperty(SparkInternals.JOB_DESCRIPTION)
+        .equals("features: statistics speech")), "stages are described");
+  }
+
+  @Test
+  void statisticsRecordHowTheirTableWasMade() throws Exception {
+    JsonNode nsynth = new ObjectMapper().readTree(output.resolve("nsynth.stats.json").toFile()).path("provenance");
+    assertEquals(List.of("nsynth"), fieldNames(nsynth.path("profiles")));
+    assertEquals(options().profiles().get("nsynth"), profile("nsynth", nsynth.path("profiles").path("nsynth")));
+    assertBuildAndSplit(nsynth);
+    assertEquals(List.of(nsynthRoot + "|nsynth|nsynth|nsynth|official"), inputs(nsynth));
+
+    JsonNode speech = new ObjectMapper().readTree(output.resolve("speech.stats.json").toFile()).path("provenance");
+    assertEquals(options().profiles().get("speech"), profile("speech", speech.path("profiles").path("speech")));
+    assertEquals(List.of(TestCorpora.SAMPLE_LIBRISPEECH.toAbsolutePath() + "|librispeech|librispeech|speech|official",
+        folderRoot + "|folder|odd-folder|speech|test"), inputs(speech));
+    assertEquals(-80.0, speech.at("/profiles/speech/db/floor_db").asDouble());
+    assertEquals(40.0, speech.at("/profiles/speech/db/scale").asDouble());
+  }
+
+  @Test
+  void summaryRecordsHowEveryTableWasMade() throws Exception {
+    JsonNode provenance = new ObjectMapper().readTree(output.resolve("_summary.json").toFile()).path("provenance");
+    assertEquals(List.of("nsynth", "speech"), fieldNames(provenance.path("profiles")));
+    for (String name : List.of("nsynth", "speech")) {
+      assertEquals(options().profiles().get(name), profile(name, provenance.path("profiles").path(name)));
+    }
+    assertBuildAndSplit(provenance);
+    assertEquals(3, provenance.path("inputs").size());
+  }
+
+  private static void assertBuildAndSplit(JsonNode provenance) {
+    assertEquals(BuildInfo.versions().get("melforge"), provenance.at("/versions/melforge").asText());
+    assertFalse(provenance.at("/versions/melforge").asText().isBlank());
+    assertEquals(BuildInfo.gitCommit(), provenance.path("git_commit").asText());
+    assertFalse(provenance.path("git_commit").asText().isBlank());
+    SplitPolicy splits = options().splits();
+    assertEquals(splits.train(), provenance.at("/hash_split/train").asDouble());
+    assertEquals(splits.valid(), provenance.at("/hash_split/valid").asDouble());
+    assertEquals(splits.test(), provenance.at("/hash_split/test").asDouble());
+    assertEquals(splits.salt(), provenance.at("/hash_split/salt").asText());
+  }
+
+  /** A profile back from its JSON; equal to the configured one only if every setting was recorded. */
+  private static TableProfile profile(String name, JsonNode p) {
+    return new TableProfile(name, new MelSettings(p.path("sample_rate").intValue(), p.path("n_fft").intValue(),
+        p.path("win_length").intValue(), p.path("hop_length").intValue(), p.path("n_mels").intValue(),
+        p.path("f_min").doubleValue(), p.path("f_max").doubleValue(), MelScale.parse(p.path("mel_scale").textValue())),
+        p.path("frames").intValue(),
+        TableProfile.Windows.valueOf(p.path("windows").textValue().toUpperCase(Locale.ROOT)));
+  }
+
+  private static List<String> inputs(JsonNode provenance) {
+    List<String> out = new java.util.ArrayList<>();
+    provenance.path("inputs").forEach(i -> out.add(String.join("|", i.path("path").asText(), i.path("layout").asText(),
+        i.path("dataset").asText(), i.path("profile").asText(), i.path("split_mode").asText())));
+    return out;
+  }
+
+  private static List<String> fieldNames(JsonNode node) {
+    List<String> out = new java.util.ArrayList<>();
+    node.fieldNames().forEachRemaining(out::add);
+    return out;
   }
 
   @Test
