@@ -26,6 +26,7 @@ import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.melforge.spark.JobGroup;
 import org.melforge.tensorstore.TensorTable;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -86,9 +87,12 @@ public final class FeatureTable {
       }
       Dataset<Row> rows = read(spark, table.toString());
       TensorTable.requireSchema(rows.schema(), table.toString());
-      spark.sparkContext().setJobGroup(JOB_GROUP, "train data: shape and split counts of " + table, false);
-      List<Row> groups = rows.groupBy(TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.SPLIT).count()
-          .collectAsList();
+      List<Row> groups;
+      try (JobGroup group = JobGroup.open(spark.sparkContext(), JOB_GROUP,
+          "train data: shape and split counts of " + table)) {
+        groups = rows.groupBy(TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.SPLIT).count()
+            .collectAsList();
+      }
       int[] shape = shape(groups, table.toString());
       Map<String, Long> counts = new TreeMap<>();
       groups.forEach(g -> counts.put(g.getString(2), g.getLong(3)));
@@ -179,9 +183,9 @@ public final class FeatureTable {
         new TensorValues(nFrames), org.apache.spark.sql.types.DataTypes.StringType)
         .apply(col(TensorTable.TENSOR)));
     Dataset<Row> bad = flagged.filter(col(PROBLEM).isNotNull());
-    spark.sparkContext().setJobDescription("train data: tensor values of " + path);
     Map<String, Long> badPerSplit = new TreeMap<>();
-    try {
+    try (JobGroup group = JobGroup.open(spark.sparkContext(), JOB_GROUP,
+        "train data: tensor values of " + path)) {
       bad.groupBy(TensorTable.SPLIT).count().collectAsList()
           .forEach(r -> badPerSplit.put(r.getString(0), r.getLong(1)));
     } catch (Exception e) {
@@ -192,8 +196,13 @@ public final class FeatureTable {
       return this;
     }
     long total = badPerSplit.values().stream().mapToLong(Long::longValue).sum();
-    String examples = bad.select(TensorTable.ID, PROBLEM).orderBy(TensorTable.ID)
-        .limit(REPORTED_ROWS).collectAsList().stream()
+    List<Row> first;
+    try (JobGroup group = JobGroup.open(spark.sparkContext(), JOB_GROUP,
+        "train data: bad rows of " + path)) {
+      first = bad.select(TensorTable.ID, PROBLEM).orderBy(TensorTable.ID).limit(REPORTED_ROWS)
+          .collectAsList();
+    }
+    String examples = first.stream()
         .map(r -> r.getString(0) + " (" + r.getString(1) + ")").collect(Collectors.joining(", "));
     String found = "tensor table " + path + " has " + total + " row(s) whose tensor is not finite"
         + " or outside [" + TensorValues.MIN + ", " + TensorValues.MAX + "] (per split "
@@ -286,8 +295,6 @@ public final class FeatureTable {
         .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR);
     Dataset<Row> ordered = shuffleSeed < 0 ? selected.orderBy(TensorTable.ID)
         : selected.orderBy(xxhash64(lit(shuffleSeed), col(TensorTable.ID)), col(TensorTable.ID));
-    spark.sparkContext().setJobGroup(JOB_GROUP, "train data: " + split + " batches of " + path
-        + (shuffleSeed < 0 ? " in id order" : ", shuffle seed " + shuffleSeed), false);
     return batches.iterator(ordered.toLocalIterator());
   }
 

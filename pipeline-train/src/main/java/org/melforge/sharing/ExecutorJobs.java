@@ -8,9 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.SparkContext;
-import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.storage.BlockManagerId;
+import org.melforge.spark.internal.ExecutorSlot;
+import org.melforge.spark.internal.SparkInternals;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,9 +45,9 @@ final class ExecutorJobs {
    */
   static <T> Map<String, T> onEach(SparkContext sc, Task<T> task) {
     Map<String, T> answers = new LinkedHashMap<>();
-    List<BlockManagerId> executors = executors(sc);
+    List<ExecutorSlot> executors = executors(sc);
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      List<BlockManagerId> missing = executors.stream()
+      List<ExecutorSlot> missing = executors.stream()
           .filter(e -> !answers.containsKey(e.executorId())).toList();
       if (missing.isEmpty()) {
         return answers;
@@ -66,11 +66,11 @@ final class ExecutorJobs {
         + ATTEMPTS + " attempts");
   }
 
-  private static <T> List<Tuple2<String, T>> run(SparkContext sc, List<BlockManagerId> on,
+  private static <T> List<Tuple2<String, T>> run(SparkContext sc, List<ExecutorSlot> on,
       Task<T> task) {
     List<Tuple2<Integer, Seq<String>>> slots = new ArrayList<>();
     for (int i = 0; i < on.size(); i++) {
-      String location = "executor_" + on.get(i).host() + "_" + on.get(i).executorId();
+      String location = on.get(i).preferredLocation();
       slots.add(new Tuple2<>(i, JavaConverters.asScalaBuffer(List.of(location)).toSeq()));
     }
     JavaRDD<Integer> rdd = JavaRDD.fromRDD(sc.makeRDD(
@@ -84,16 +84,7 @@ final class ExecutorJobs {
   }
 
   /** The registered executors (the driver in local mode). */
-  static List<BlockManagerId> executors(SparkContext sc) {
-    List<BlockManagerId> all = new ArrayList<>(JavaConverters.asJavaCollection(
-        SparkEnv.get().blockManager().master().getMemoryStatus().keys()));
-    if (sc.isLocal()) {
-      return all.stream().filter(BlockManagerId::isDriver).toList();
-    }
-    List<BlockManagerId> executors = all.stream().filter(id -> !id.isDriver()).toList();
-    if (executors.isEmpty()) {
-      throw new IllegalStateException("no executor has registered with the driver");
-    }
-    return executors;
+  static List<ExecutorSlot> executors(SparkContext sc) {
+    return SparkInternals.executors(sc);
   }
 }

@@ -1,6 +1,6 @@
 package org.melforge.sharing;
 
-import org.apache.spark.SparkEnv;
+import org.melforge.spark.internal.SparkInternals;
 import org.nd4j.parameterserver.distributed.v2.transport.PortSupplier;
 
 /**
@@ -21,8 +21,7 @@ final class ExecutorPortSupplier implements PortSupplier {
 
   @Override
   public int getPort() {
-    SparkEnv env = SparkEnv.get();
-    String id = env == null ? "driver" : env.executorId();
+    String id = SparkInternals.executorId();
     if (id.equals("driver")) {
       return port;
     }

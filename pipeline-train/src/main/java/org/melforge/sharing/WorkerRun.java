@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.spark.SparkEnv;
 import org.deeplearning4j.nn.api.Layer;
 import org.melforge.bottleneck.StateFingerprint;
 import org.melforge.bottleneck.StateHook;
@@ -20,6 +19,7 @@ import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
 import org.melforge.model.layers.StepObserver;
+import org.melforge.spark.internal.SparkInternals;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
@@ -239,7 +239,6 @@ public final class WorkerRun implements StepObserver, StateHook {
   }
 
   static String executorId() {
-    SparkEnv env = SparkEnv.get();
-    return env == null ? "driver" : env.executorId();
+    return SparkInternals.executorId();
   }
 }

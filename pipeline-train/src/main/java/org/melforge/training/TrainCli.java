@@ -93,6 +93,7 @@ public final class TrainCli {
     TrainResult result = new TrainJob(spark, spec, options, sharing).execute();
     System.out.printf("trained %s: epochs %d..%d, %d steps, checkpoint %s%n", spec.preset(),
         result.startEpoch() + 1, result.epochs(), result.globalStep(), result.lastCheckpoint());
+    System.out.println(result.toJsonLine());
     return OK;
   }
 

@@ -31,6 +31,8 @@ import org.melforge.model.TokenizerModel;
 import org.melforge.sharing.EpochRounds;
 import org.melforge.sharing.SharedTrainer;
 import org.melforge.sharing.SharingOptions;
+import org.melforge.spark.JobGroup;
+import org.melforge.spark.SparkJob;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
@@ -45,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * optionally through gradient sharing's update encoder ({@link SharedTrainer#localEncoder}).
  * Either way an epoch is cut into rounds of {@code sharing.sync-interval} steps per worker.
  */
-public final class TrainJob {
+public final class TrainJob implements SparkJob<TrainResult> {
 
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
-  private static final String JOB_GROUP = "melforge-train";
+  /** The Spark job group of the train job's jobs. */
+  public static final String JOB_GROUP = "melforge-train";
 
   private final SparkSession spark;
   private final ModelSpec spec;
@@ -70,11 +73,13 @@ public final class TrainJob {
    *     the message names the table, folder, checkpoint or key)
    * @throws TrainingFailedException when training started and then failed, naming where
    */
+  @Override
   public TrainResult execute() {
-    spark.sparkContext().setJobGroup(JOB_GROUP, "train " + spec.preset(), false);
-    Start start = prepare();
-    try (OutputLease lease = start.lease()) {
-      return train(start, lease);
+    try (JobGroup group = JobGroup.open(spark.sparkContext(), JOB_GROUP, "train " + spec.preset())) {
+      Start start = prepare();
+      try (OutputLease lease = start.lease()) {
+        return train(start, lease);
+      }
     }
   }
 

@@ -14,7 +14,10 @@ import org.junit.jupiter.api.Test;
  * The dependency rules of {@code pipeline-train}'s main code: no cycles between packages (each
  * package its own slice, so {@code model.layers} is apart from {@code model}), one direction
  * {@code training -> checkpoint -> sharing -> metrics -> model -> bottleneck -> model.layers}, and
- * layers and bottlenecks that know nothing of the runtimes that train them.
+ * layers and bottlenecks that know nothing of the runtimes that train them; and every reach into a
+ * library's internals in that library's one fenced package ({@code sharing.dl4j} for DL4J,
+ * {@code model.layers.nd4j} for ND4J and SameDiff, pipeline-features' {@code spark.internal} for
+ * Spark), each listed in its {@code package-info.java}.
  */
 class TrainArchitectureTest {
 
@@ -64,6 +67,49 @@ class TrainArchitectureTest {
             "org.melforge.sharing..", "org.melforge.checkpoint..", "org.melforge.metrics..")
         .because("the runtimes reach layers through interfaces the layers own (StateHook,"
             + " StepObserver)")
+        .check(classes);
+  }
+
+  @Test
+  void dl4jInternalsAreTouchedOnlyInTheirFence() {
+    noClasses().that().resideOutsideOfPackage("org.melforge.sharing.dl4j..")
+        .should().dependOnClassesThat().resideInAnyPackage(
+            "org.deeplearning4j.spark.parameterserver.pw..")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName(
+            "org.deeplearning4j.optimize.solvers.accumulation.EncodingHandler")
+        .check(classes);
+  }
+
+  @Test
+  void nd4jInternalsAreTouchedOnlyInTheirFence() {
+    noClasses().that().resideOutsideOfPackages("org.melforge.model.layers.nd4j..",
+            "org.nd4j.nativeblas..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.nd4j.nativeblas..")
+        .check(classes);
+  }
+
+  @Test
+  void sparkInternalsAreTouchedOnlyInTheirFence() {
+    noClasses().that().resideOutsideOfPackage("org.melforge.spark.internal..")
+        .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark.sql.catalyst..",
+            "org.apache.spark.scheduler..")
+        .orShould().dependOnClassesThat().haveNameMatching(
+            "org\\.apache\\.spark\\.storage\\.BlockManager.*")
+        .orShould().dependOnClassesThat().haveFullyQualifiedName("org.apache.spark.SparkEnv")
+        .check(classes);
+  }
+
+  @Test
+  void reflectionAndJvmWidePatchesLiveOnlyInTheFences() {
+    noClasses().that().resideOutsideOfPackages("org.melforge.sharing.dl4j..",
+            "org.melforge.model.layers.nd4j..", "org.melforge.spark.internal..")
+        .should().callMethod(java.lang.reflect.AccessibleObject.class, "setAccessible",
+            boolean.class)
+        .orShould().callMethod(Class.class, "getDeclaredField", String.class)
+        .orShould().callMethod(Class.class, "getDeclaredMethod", String.class, Class[].class)
+        .orShould().callMethod(System.class, "setOut", java.io.PrintStream.class)
+        .orShould().callMethod(System.class, "setErr", java.io.PrintStream.class)
+        .orShould().callMethod(System.class, "setProperty", String.class, String.class)
         .check(classes);
   }
 }

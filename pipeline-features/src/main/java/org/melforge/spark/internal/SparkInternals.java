@@ -61,4 +61,13 @@ public final class SparkInternals {
     }
     return executors;
   }
+
+  /**
+   * The Spark executor id of this JVM ({@code SparkEnv.executorId}): a number on executors,
+   * {@code "driver"} on the driver, in local mode and where no Spark environment runs.
+   */
+  public static String executorId() {
+    SparkEnv env = SparkEnv.get();
+    return env == null ? "driver" : env.executorId();
+  }
 }

@@ -25,6 +25,12 @@
  *   local mode), for running one task per executor (train's gradient sharing)</td>
  *   <td>{@code SparkStatusTracker.getExecutorInfos} gives host and port but no executor id</td>
  *   <td>{@code executorsInLocalModeAreExactlyTheDriver}</td></tr>
+ * <tr><td>{@code SparkEnv.get().executorId()} ({@code SparkEnv} is a developer API)</td>
+ *   <td>{@code executorId}: which executor this JVM is, in tasks (train's per-JVM run state and
+ *   transport ports)</td>
+ *   <td>{@code TaskContext} gives no executor id</td>
+ *   <td>{@code executorIdIsTheDriverInLocalModeAndTheExecutorsInTasks} (the executors' own ids:
+ *   train's {@code SharedTrainingClusterTest})</td></tr>
  * <tr><td>the task location format {@code executor_<host>_<executorId>}
  *   ({@code org.apache.spark.scheduler.ExecutorCacheTaskLocation})</td>
  *   <td>{@code ExecutorSlot.preferredLocation}: a preferred location that pins a task to one

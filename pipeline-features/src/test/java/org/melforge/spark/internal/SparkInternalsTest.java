@@ -74,6 +74,15 @@ class SparkInternalsTest {
   }
 
   @Test
+  void executorIdIsTheDriverInLocalModeAndTheExecutorsInTasks() {
+    SparkContext sc = TestSpark.get().sparkContext();
+    assertEquals("driver", SparkInternals.executorId());
+    List<String> inTasks = org.apache.spark.api.java.JavaSparkContext.fromSparkContext(sc)
+        .parallelize(List.of(1, 2), 2).map(i -> SparkInternals.executorId()).collect();
+    assertEquals(List.of("driver", "driver"), inTasks);
+  }
+
+  @Test
   void preferredLocationIsParsedAsThatExecutor() {
     ExecutorSlot slot = new ExecutorSlot("7", "host-a.example", false);
     TaskLocation location = TaskLocation$.MODULE$.apply(slot.preferredLocation());
