@@ -2,6 +2,7 @@ package org.melforge.sharing;
 
 import java.io.Serializable;
 import java.util.Iterator;
+import java.util.Map;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.deeplearning4j.optimize.solvers.accumulation.encoding.ResidualPostProcessor;
@@ -49,6 +50,13 @@ final class EncoderInstaller implements Serializable {
     return SharedWrapperAccess.encodingWith(instance, parties ->
         LevelledEncodingHandler.accumulator(parties, parameters, threshold, residual, levels, true),
         batches);
+  }
+
+  /** The parameters of the replica each executor trains, by executor id (flattened, 'c' order). */
+  Map<String, float[]> replicaParameters(SparkContext sc) {
+    int id = instance;
+    return ExecutorJobs.onEach(sc, () -> SharedWrapperAccess.model(id)
+        .map(m -> m.params().dup('c').reshape(-1).toFloatVector()).orElse(null));
   }
 
   /** What the encoders of this run have sent, summed over the executors. */

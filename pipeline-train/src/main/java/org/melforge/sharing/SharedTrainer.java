@@ -374,6 +374,32 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
+   * The largest absolute difference between the driver's parameters and those of the replica each
+   * executor trains, by executor id (gradient sharing only; empty with parameter averaging). Every
+   * worker applies the same decoded updates, so replicas differ only by the order in which the
+   * updates were summed.
+   */
+  public Map<String, Double> replicaDrift() {
+    if (encoder == null) {
+      return Map.of();
+    }
+    float[] driver = model.graph().params().dup('c').reshape(-1).toFloatVector();
+    Map<String, Double> out = new LinkedHashMap<>();
+    encoder.replicaParameters(sc).forEach((executor, params) -> {
+      if (params == null || params.length != driver.length) {
+        throw new IllegalStateException("executor " + executor + " holds no replica of the"
+            + " driver's " + driver.length + " parameters");
+      }
+      double max = 0;
+      for (int i = 0; i < driver.length; i++) {
+        max = Math.max(max, Math.abs((double) params[i] - driver[i]));
+      }
+      out.put(executor, max);
+    });
+    return out;
+  }
+
+  /**
    * Replicas (per stateful layer, summed over executors) that trained in the last round, every one
    * of them with exactly the state the driver had installed.
    */

@@ -38,6 +38,11 @@ import org.melforge.training.TrainResult;
 class SharedTrainingClusterTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Largest parameter difference allowed between a replica and the driver after an epoch: the
+   * replicas apply the same decoded updates, summed in another order (float32 rounding).
+   */
+  private static final double REPLICA_TOLERANCE = 1e-5;
 
   @TempDir
   static Path tmp;
@@ -61,7 +66,7 @@ class SharedTrainingClusterTest {
   }
 
   @Test
-  void bothExecutorsTrainAndEveryReplicaHoldsTheDriversCodebook() {
+  void bothExecutorsTrainAndEveryReplicaHoldsTheDriversCodebookAndParameters() {
     SparkSession spark = cluster();
     SampleTables tables = SampleTables.write(spark, tmp.resolve("features-a"));
     Config c = config("vqvae-80x128-tiny");
@@ -85,6 +90,11 @@ class SharedTrainingClusterTest {
           }
         }
         epochLoss.add(metrics.summary().get("total"));
+        Map<String, Double> drift = trainer.replicaDrift();
+        System.out.println("epoch " + e + ": largest parameter difference to the driver " + drift);
+        assertEquals(Set.of("0", "1"), drift.keySet(), "both executors' replicas");
+        drift.forEach((executor, d) -> assertTrue(d <= REPLICA_TOLERANCE, "executor " + executor
+            + "'s parameters differ from the driver's by up to " + d));
       }
       assertTrue(trainer.revivedCodes() > 0, "codes were revived, by the driver only");
       SharedTrainingTest.assertEveryLevelSent(trainer, sharing.encodingLevels());

@@ -5,6 +5,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.solvers.accumulation.EncodedGradientsAccumulator;
 import org.deeplearning4j.optimize.solvers.accumulation.MessageHandler;
 import org.deeplearning4j.spark.parameterserver.pw.SharedTrainingWrapper;
@@ -37,6 +38,8 @@ public final class SharedWrapperAccess {
       long.class);
   private static final Field QUEUE = field(EncodedGradientsAccumulator.class, "queueSize",
       int.class);
+  private static final Field MODEL = field(SharedTrainingWrapper.class, "originalModel",
+      Model.class);
 
   private SharedWrapperAccess() {}
 
@@ -49,6 +52,14 @@ public final class SharedWrapperAccess {
   public static Optional<EncodedGradientsAccumulator> accumulator(int instance) {
     return Optional.ofNullable((EncodedGradientsAccumulator) read(ACCUMULATOR,
         SharedTrainingWrapper.getInstance(instance)));
+  }
+
+  /**
+   * The model this JVM's wrapper for master {@code instance} trains (its first training thread's
+   * replica, from which DL4J rebuilds the others), once it has one.
+   */
+  public static Optional<Model> model(int instance) {
+    return Optional.ofNullable((Model) read(MODEL, SharedTrainingWrapper.getInstance(instance)));
   }
 
   /**

@@ -34,6 +34,10 @@
  *       builds it queues every level's message, losslessly); {@code SharedTrainingTest} and
  *       {@code SharedTrainingClusterTest} (every executor encoded with the levelled handler and
  *       sent on every level: the timing holds).
+ *   <li><b>Also read:</b> {@code SharedTrainingWrapper.originalModel}
+ *       ({@link SharedWrapperAccess#model}), the replica an executor trains, so that the driver can
+ *       check every executor's parameters against its own ({@code SharedTrainingClusterTest});
+ *       DL4J exposes no accessor. Checked by {@code Dl4jInternalsTest} like the others.
  * </ul>
  *
  * <h2>2. Several threshold levels per step ({@link LevelledEncodingHandler})</h2>

@@ -59,6 +59,9 @@ class Dl4jInternalsTest {
         Arguments.of(SharedTrainingWrapper.class, "accumulator",
             acc + "EncodedGradientsAccumulator", false),
         Arguments.of(EncodedGradientsAccumulator.class, "parties", "int", false),
+        // patch 1b: read
+        Arguments.of(SharedTrainingWrapper.class, "originalModel",
+            "org.deeplearning4j.nn.api.Model", false),
         // patch 1: written
         Arguments.of(EncodedGradientsAccumulator.class, "handler", acc + "MessageHandler", true),
         Arguments.of(EncodedGradientsAccumulator.class, "workspaces",
