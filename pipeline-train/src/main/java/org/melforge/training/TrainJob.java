@@ -75,7 +75,7 @@ public final class TrainJob {
     }
     int startEpoch = restored.map(r -> r.info().epoch()).orElse(0);
     int startRound = restored.map(r -> startRound(r, workers)).orElse(0);
-    if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {
+    if (restored.isEmpty() && spec.vq() != null && spec.vq().kmeansInitBatches() > 0) {
       CodebookInitializer.kmeans(model, firstBatches(table), options.seed());
     }
     LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), mode {} with {} worker(s)"
@@ -200,7 +200,7 @@ public final class TrainJob {
     List<INDArray> out = new ArrayList<>();
     Iterator<INDArray> it = table.localBatches(options.trainSplit(), options.batchSize(),
         shuffleSeed(options.seed()), false);
-    while (it.hasNext() && out.size() < spec.kmeansInitBatches()) {
+    while (it.hasNext() && out.size() < spec.vq().kmeansInitBatches()) {
       out.add(it.next());
     }
     return out;
