@@ -21,6 +21,7 @@ import org.melforge.data.FeatureTable;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
 import org.melforge.sharing.SharedTrainer;
+import org.melforge.sharing.SharingMode;
 import org.melforge.sharing.SharingOptions;
 import org.nd4j.common.base.Preconditions;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -66,10 +67,10 @@ public final class TrainJob {
     int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
     TokenizerModel model = restored.map(r -> TokenizerModel.wrap(spec, r.graph()))
         .orElseGet(() -> TokenizerModel.create(spec, options.learningRate(), options.seed()));
-    double workerRate = SharingOptions.SHARED.equals(sharing.mode())
+    double workerRate = sharing.mode() == SharingMode.SHARED
         ? sharing.workerLearningRate(options.learningRate(), workers) : options.learningRate();
     model.graph().setLearningRate(workerRate);
-    if (SharingOptions.ENCODED.equals(sharing.mode())) {
+    if (sharing.mode() == SharingMode.ENCODED) {
       model.graph().setGradientsAccumulator(
           SharedTrainer.localEncoder(sharing, workerRate, model.graph()));
     }
@@ -183,7 +184,7 @@ public final class TrainJob {
     }
     boolean sameRounds = info.workers() == workers && info.sharing() != null
         && info.sharing().syncInterval() == sharing.syncInterval()
-        && info.sharing().mode().equals(sharing.mode())
+        && info.sharing().mode() == sharing.mode()
         && info.train().batchSize() == options.batchSize()
         && info.train().maxBatchesPerEpoch() == options.maxBatchesPerEpoch();
     if (!sameRounds) {
