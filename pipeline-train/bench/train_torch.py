@@ -53,7 +53,8 @@ def parse_value(value):
 def preset(name):
     conf = read_conf(os.path.join(CONF, "defaults.conf"))
     read_conf(os.path.join(CONF, "presets", name + ".conf"), conf)
-    model = {k[len("model."):]: v for k, v in conf.items() if k.startswith("model.")}
+    # model.<key> and model.<section>.<key> (timbre-vae, vq) by their last name: no two collide
+    model = {k.split(".")[-1]: v for k, v in conf.items() if k.startswith("model.")}
     return model, int(conf["train.batch-size"])
 
 

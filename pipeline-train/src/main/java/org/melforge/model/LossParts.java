@@ -36,7 +36,8 @@ public final class LossParts {
       } else {
         double beta = batch.getLabels(1).getDouble(0);
         INDArray kl = klPerDimension(act);
-        double free = Transforms.max(kl, model.spec().freeBits()).sumNumber().doubleValue();
+        double freeBits = model.spec().timbreVae().freeBits();
+        double free = Transforms.max(kl, freeBits).sumNumber().doubleValue();
         parts.put("kl_raw", kl.sumNumber().doubleValue());
         parts.put("kl_free_bits", free);
         parts.put("beta", beta);

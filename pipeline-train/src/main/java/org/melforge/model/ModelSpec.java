@@ -1,143 +1,221 @@
 package org.melforge.model;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import java.io.Serializable;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
-import org.melforge.bottleneck.BetaSchedule;
-import org.melforge.bottleneck.VectorQuantizer;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.melforge.config.ConfigSchema;
+import org.melforge.config.ConfigValidationException;
 import org.melforge.config.Setting;
 
 /**
  * Everything that defines a model's architecture and losses: the {@code model} section of a
- * preset. Immutable; written into every checkpoint (as the {@code model} object of its JSON) so a
- * model can be rebuilt exactly. Keys a family does not use are ignored by it.
+ * preset. The input shape is common to all families; everything else is in the family's own
+ * subsection ({@link Family#section()}: {@code model.timbre-vae} or {@code model.vq}), which is the
+ * only section set here. Immutable; written into every checkpoint (as the {@code model} object of
+ * its JSON, sections nested) so a model can be rebuilt exactly.
+ *
+ * <p>A new section is a {@link FamilySpec} record with its settings, a component here, and one
+ * line each in {@code SECTIONS}, {@link #from} and {@code sections}; its families name it in
+ * {@link Family}.
  *
  * @param preset preset name, e.g. {@code vqvae-128x320}
  * @param family model family
  * @param nMels input height (mel bins)
  * @param nFrames input width (frames)
- * @param encoderChannels timbre VAE: channels of the three stride-2 encoder convolutions
- * @param latentDim timbre VAE: latent dimensions
- * @param freeBits timbre VAE: free bits per latent dimension (nats)
- * @param betaMax timbre VAE: final KL weight
- * @param betaWarmupSteps timbre VAE: global steps of the linear beta warm-up
- * @param numHiddens VQ models: hidden channels
- * @param numResidualLayers VQ models: residual blocks per stack
- * @param numResidualHiddens VQ models: hidden channels inside a residual block
- * @param embeddingDim VQ models: code size D
- * @param numEmbeddings VQ models: codebook size K (per level)
- * @param commitmentCost VQ models: commitment weight
- * @param codebookUpdate VQ models: {@code ema} or {@code loss}
- * @param emaDecay VQ models: EMA decay
- * @param emaEpsilon VQ models: Laplace smoothing
- * @param deadCodeThreshold VQ models: revival threshold on EMA cluster size (0: off)
- * @param kmeansInitBatches VQ models: batches of encoder outputs for k-means codebook init (0: off)
+ * @param timbreVae the {@code timbre-vae} section: set for family {@code timbre-vae} only
+ * @param vq the {@code vq} section: set for families {@code vqvae} and {@code auddsr} only
  */
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String preset, Family family, int nMels, int nFrames,
-    List<Integer> encoderChannels, int latentDim, double freeBits, double betaMax,
-    long betaWarmupSteps, int numHiddens, int numResidualLayers, int numResidualHiddens,
-    int embeddingDim, int numEmbeddings, double commitmentCost, String codebookUpdate,
-    double emaDecay, double emaEpsilon, double deadCodeThreshold, int kmeansInitBatches)
-    implements java.io.Serializable {
+    TimbreVaeSpec timbreVae, VqSpec vq) implements Serializable {
 
-  /** The documented keys of the {@code model} section. */
-  public static final ConfigSchema SCHEMA = ConfigSchema.of("model", List.of(
-      Setting.string("preset", "preset name, recorded in checkpoints"),
-      Setting.choice("family", List.of("timbre-vae", "vqvae", "auddsr"), "model family"),
-      Setting.integer("n-mels", 8, 4096, "input height: mel bins of the features table"),
-      Setting.integer("n-frames", 8, 100000, "input width: frames of the features table"),
-      Setting.integerList("encoder-channels", 1, 65536, "timbre-vae: channels of the 3 encoder convolutions"),
-      Setting.integer("latent-dim", 1, 65536, "timbre-vae: latent dimensions"),
-      Setting.number("free-bits", 0, 1e6, "timbre-vae: free bits per latent dimension"),
-      Setting.number("beta-max", 0, 1e6, "timbre-vae: final KL weight"),
-      Setting.integer("beta-warmup-steps", 0, Long.MAX_VALUE, "timbre-vae: warm-up steps"),
-      Setting.integer("num-hiddens", 2, 65536, "VQ: hidden channels (even)"),
-      Setting.integer("num-residual-layers", 0, 64, "VQ: residual blocks per stack"),
-      Setting.integer("num-residual-hiddens", 1, 65536, "VQ: channels inside a residual block"),
-      Setting.integer("embedding-dim", 1, 65536, "VQ: code size D"),
-      Setting.integer("num-embeddings", 1, 1 << 20, "VQ: codebook size K per level"),
-      Setting.number("commitment-cost", 0, 1e6, "VQ: commitment weight"),
-      Setting.choice("codebook-update", List.of("ema", "loss"), "VQ: codebook learning"),
-      Setting.number("ema-decay", 0, 1, "VQ: EMA decay"),
-      Setting.number("ema-epsilon", 0, 1, "VQ: Laplace smoothing of cluster sizes"),
-      Setting.number("dead-code-threshold", 0, 1e9, "VQ: revival threshold (0 = off)"),
-      Setting.integer("kmeans-init-batches", 0, 100000, "VQ: k-means init batches (0 = off)")),
-      Set.of());
+  private static final List<Map.Entry<String, List<Setting>>> SECTIONS = List.of(
+      Map.entry(TimbreVaeSpec.SECTION, TimbreVaeSpec.SETTINGS),
+      Map.entry(VqSpec.SECTION, VqSpec.SETTINGS));
+
+  /**
+   * The documented keys of the {@code model} section, those of its subsections as
+   * {@code <section>.<key>}. {@link #from} validates with the keys of the family's section
+   * required and those of the other sections optional.
+   */
+  public static final ConfigSchema SCHEMA = schema(null);
+
+  public ModelSpec {
+    Objects.requireNonNull(family, "family");
+    List<String> given = sections(timbreVae, vq).map(FamilySpec::section).toList();
+    if (!given.equals(List.of(family.section()))) {
+      throw new IllegalArgumentException("model: family " + family.key() + " takes section '"
+          + family.section() + "' alone, got " + given);
+    }
+  }
 
   /** Reads and validates the {@code model} section of {@code root}. */
   public static ModelSpec from(Config root) {
-    SCHEMA.validate(root);
+    schema(declaredFamily(root)).validate(root);
     Config m = root.getConfig("model");
-    ModelSpec spec = new ModelSpec(m.getString("preset"), Family.of(m.getString("family")),
-        m.getInt("n-mels"), m.getInt("n-frames"), m.getIntList("encoder-channels"),
-        m.getInt("latent-dim"), m.getDouble("free-bits"), m.getDouble("beta-max"),
-        m.getLong("beta-warmup-steps"), m.getInt("num-hiddens"), m.getInt("num-residual-layers"),
-        m.getInt("num-residual-hiddens"), m.getInt("embedding-dim"), m.getInt("num-embeddings"),
-        m.getDouble("commitment-cost"), m.getString("codebook-update"), m.getDouble("ema-decay"),
-        m.getDouble("ema-epsilon"), m.getDouble("dead-code-threshold"),
-        m.getInt("kmeans-init-batches"));
-    spec.checkShape();
+    Family family = Family.of(m.getString("family").toLowerCase(Locale.ROOT));
+    ModelSpec spec = new ModelSpec(m.getString("preset"), family, m.getInt("n-mels"),
+        m.getInt("n-frames"), section(m, family, TimbreVaeSpec.SECTION, TimbreVaeSpec::from),
+        section(m, family, VqSpec.SECTION, VqSpec::from));
+    List<String> problems = spec.problems();
+    if (!problems.isEmpty()) {
+      throw new ConfigValidationException(problems);
+    }
     return spec;
   }
 
-  private void checkShape() {
+  /**
+   * Reads the {@code model} object of a checkpoint's JSON (snake_case): the nested form written
+   * now, or the flat form of format 1 and 2, where every family's keys are at the top level.
+   */
+  @JsonCreator
+  public static ModelSpec fromJson(JsonNode json) {
+    Config m = ConfigFactory.parseString(kebabKeys(json).toString());
+    for (Map.Entry<String, List<Setting>> section : SECTIONS) {
+      for (Setting s : section.getValue()) {
+        if (m.hasPath(s.path())) {
+          m = m.withValue(section.getKey() + "." + s.path(), m.getValue(s.path()))
+              .withoutPath(s.path());
+        }
+      }
+    }
+    return from(m.atKey("model"));
+  }
+
+  private static JsonNode kebabKeys(JsonNode json) {
+    if (!json.isObject()) {
+      return json;
+    }
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    json.fields().forEachRemaining(
+        e -> out.set(e.getKey().replace('_', '-'), kebabKeys(e.getValue())));
+    return out;
+  }
+
+  private static Family declaredFamily(Config root) {
+    try {
+      return Family.of(root.getString("model.family").toLowerCase(Locale.ROOT));
+    } catch (ConfigException | IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  private static ConfigSchema schema(Family family) {
+    List<Setting> settings = new ArrayList<>(List.of(
+        Setting.string("preset", "preset name, recorded in checkpoints"),
+        Setting.choice("family", Stream.of(Family.values()).map(Family::key).toList(),
+            "model family"),
+        Setting.integer("n-mels", 8, 4096, "input height: mel bins of the features table"),
+        Setting.integer("n-frames", 8, 100000, "input width: frames of the features table")));
+    Set<String> optional = new HashSet<>();
+    for (Map.Entry<String, List<Setting>> section : SECTIONS) {
+      for (Setting s : section.getValue()) {
+        String path = section.getKey() + "." + s.path();
+        settings.add(new Setting(path, s.kind(), s.description(), s.min(), s.max(), s.allowed()));
+        if (family == null || !family.section().equals(section.getKey())) {
+          optional.add(path);
+        }
+      }
+    }
+    return ConfigSchema.of("model", settings, optional);
+  }
+
+  private static <T extends FamilySpec> T section(Config model, Family family, String section,
+      Function<Config, T> read) {
+    return family.section().equals(section) ? read.apply(model.getConfig(section)) : null;
+  }
+
+  private static Stream<FamilySpec> sections(TimbreVaeSpec timbreVae, VqSpec vq) {
+    return Stream.<FamilySpec>of(timbreVae, vq).filter(Objects::nonNull);
+  }
+
+  /** The family's section: {@link #timbreVae} or {@link #vq}. */
+  public FamilySpec section() {
+    return sections(timbreVae, vq).findFirst().orElseThrow();
+  }
+
+  /** Batches a fresh model's stateful bottlenecks initialise from ({@link FamilySpec#initBatches}). */
+  public int initBatches() {
+    return section().initBatches();
+  }
+
+  private List<String> problems() {
     int down = switch (family) {
       case TIMBRE_VAE -> 8;
       case VQVAE -> 4;
       case AUDDSR -> 8;
     };
-    if (nMels % down != 0 || nFrames % down != 0) {
-      throw new IllegalArgumentException(String.format(
-          "model: input %dx%d must be divisible by %d for family %s", nMels, nFrames, down,
+    List<String> out = new ArrayList<>();
+    if (nMels % down != 0) {
+      out.add(String.format("model.n-mels: %d must be divisible by %d for family %s", nMels, down,
           family.key()));
     }
-    if (family == Family.TIMBRE_VAE && encoderChannels.size() != 3) {
-      throw new IllegalArgumentException("model.encoder-channels: expected 3 values, got "
-          + encoderChannels);
+    if (nFrames % down != 0) {
+      out.add(String.format("model.n-frames: %d must be divisible by %d for family %s", nFrames,
+          down, family.key()));
     }
-    if (family != Family.TIMBRE_VAE && numHiddens % 2 != 0) {
-      throw new IllegalArgumentException("model.num-hiddens must be even: " + numHiddens);
-    }
+    out.addAll(section().problems());
+    return out;
   }
 
   /**
    * The settings that differ from {@code other}, as {@code "key: this vs other"} in configuration
-   * key spelling; {@code kmeans-init-batches} is left out (it only acts on a fresh start).
+   * key spelling (e.g. {@code vq.num-embeddings: 16 vs 32}); {@code kmeans-init-batches} is left
+   * out (it only acts on a fresh start).
    */
   public List<String> differences(ModelSpec other) {
-    List<String> out = new java.util.ArrayList<>();
-    for (java.lang.reflect.RecordComponent c : ModelSpec.class.getRecordComponents()) {
-      if (c.getName().equals("kmeansInitBatches")) {
-        continue;
-      }
-      try {
-        Object mine = c.getAccessor().invoke(this);
-        Object theirs = c.getAccessor().invoke(other);
-        if (!java.util.Objects.equals(mine, theirs)) {
-          out.add(c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(java.util.Locale.ROOT)
-              + ": " + mine + " vs " + theirs);
-        }
-      } catch (ReflectiveOperationException e) {
-        throw new IllegalStateException(e);
-      }
-    }
+    List<String> out = new ArrayList<>();
+    differences("", this, other, out);
     return out;
   }
 
-  /** The quantizer update mode. */
-  public VectorQuantizer.Update update() {
-    return VectorQuantizer.Update.valueOf(codebookUpdate.toUpperCase(java.util.Locale.ROOT));
+  private static void differences(String prefix, Record mine, Record theirs, List<String> out) {
+    for (RecordComponent c : mine.getClass().getRecordComponents()) {
+      if (c.getName().equals("kmeansInitBatches")) {
+        continue;
+      }
+      String key = prefix + c.getName().replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
+      Object a = value(c, mine);
+      Object b = value(c, theirs);
+      if (a instanceof Record ra && b instanceof Record rb) {
+        differences(key + ".", ra, rb, out);
+      } else if (!Objects.equals(a, b)) {
+        out.add(key + ": " + show(a) + " vs " + show(b));
+      }
+    }
   }
 
-  /** A vector quantizer of this spec for a latent grid of {@code h x w}. */
-  public VectorQuantizer quantizer(long h, long w) {
-    return new VectorQuantizer(numEmbeddings, embeddingDim, commitmentCost, update(), emaDecay,
-        emaEpsilon, deadCodeThreshold, h, w);
+  private static Object value(RecordComponent c, Record r) {
+    try {
+      return c.getAccessor().invoke(r);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
-  /** The KL warm-up of the timbre VAE. */
-  public BetaSchedule betaSchedule() {
-    return new BetaSchedule(betaMax, betaWarmupSteps);
+  private static String show(Object v) {
+    if (v == null) {
+      return "(none)";
+    }
+    if (v instanceof Family f) {
+      return f.key();
+    }
+    return v instanceof Enum<?> e ? e.name().toLowerCase(Locale.ROOT) : v.toString();
   }
 }

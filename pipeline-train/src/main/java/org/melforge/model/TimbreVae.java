@@ -26,17 +26,19 @@ final class TimbreVae implements Architecture {
   static final String LATENT = "latent";
   static final String NOISE = "eps";
   private final ModelSpec s;
+  private final TimbreVaeSpec vae;
 
   TimbreVae(ModelSpec spec) {
     this.s = spec;
+    this.vae = spec.timbreVae();
   }
 
   @Override
   public ComputationGraphConfiguration training(NeuralNetConfiguration.Builder base) {
-    int l = s.latentDim();
+    int l = vae.latentDim();
     GraphBuilder g = base.graphBuilder().addInputs("x", NOISE).setInputTypes(
         InputType.convolutional(s.nMels(), s.nFrames(), 1), InputType.feedForward(l));
-    List<Integer> ch = s.encoderChannels();
+    List<Integer> ch = vae.encoderChannels();
     String x = Blocks.conv(g, "enc_conv1", "x", ch.get(0), 3, 2, 1, RELU);
     x = Blocks.conv(g, "enc_conv2", x, ch.get(1), 3, 2, 1, RELU);
     x = Blocks.conv(g, "enc_conv3", x, ch.get(2), 3, 2, 1, RELU);
@@ -46,7 +48,7 @@ final class TimbreVae implements Architecture {
     g.addLayer(LATENT, new GaussianBottleneck(l), "posterior");
     g.addVertex("z", ChannelSlice.range(0, l), LATENT);
     g.addVertex("mu_logvar", ChannelSlice.range(l, 2 * l), LATENT);
-    g.addLayer("kl", new KlFreeBitsLoss(l, s.freeBits()), "mu_logvar");
+    g.addLayer("kl", new KlFreeBitsLoss(l, vae.freeBits()), "mu_logvar");
     g.addLayer(RECONSTRUCTION, new MeanSquaredErrorLoss(), decoder(g, "z"));
     return g.setOutputs(RECONSTRUCTION, "kl").build();
   }
@@ -54,12 +56,12 @@ final class TimbreVae implements Architecture {
   @Override
   public ComputationGraphConfiguration decoder(NeuralNetConfiguration.Builder base) {
     GraphBuilder g = base.graphBuilder().addInputs(LATENT)
-        .setInputTypes(InputType.feedForward(s.latentDim()));
+        .setInputTypes(InputType.feedForward(vae.latentDim()));
     return g.setOutputs(decoder(g, LATENT)).build();
   }
 
   private String decoder(GraphBuilder g, String z) {
-    List<Integer> ch = s.encoderChannels();
+    List<Integer> ch = vae.encoderChannels();
     int h = s.nMels() / 8;
     int w = s.nFrames() / 8;
     g.addLayer("fc_dec", new DenseLayer.Builder().nOut((long) ch.get(2) * h * w)

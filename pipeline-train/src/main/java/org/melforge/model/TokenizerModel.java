@@ -124,21 +124,21 @@ public final class TokenizerModel {
    */
   public MultiDataSet batch(INDArray x, long globalStep, Random random) {
     return batch(x, globalStep, spec.family() == Family.TIMBRE_VAE
-        ? Nd4j.createFromArray(gaussian(random, x.size(0) * spec.latentDim()))
-            .reshape(x.size(0), spec.latentDim())
+        ? Nd4j.createFromArray(gaussian(random, x.size(0) * spec.timbreVae().latentDim()))
+            .reshape(x.size(0), spec.timbreVae().latentDim())
         : null);
   }
 
   /** The batch used for evaluation: no noise (z = mu), beta at {@code globalStep}. */
   public MultiDataSet evaluationBatch(INDArray x, long globalStep) {
     return batch(x, globalStep, spec.family() == Family.TIMBRE_VAE
-        ? Nd4j.zeros(DataType.FLOAT, x.size(0), spec.latentDim()) : null);
+        ? Nd4j.zeros(DataType.FLOAT, x.size(0), spec.timbreVae().latentDim()) : null);
   }
 
   private MultiDataSet batch(INDArray x, long globalStep, INDArray noise) {
     long b = x.size(0);
     if (noise != null) {
-      double beta = spec.betaSchedule().beta(globalStep);
+      double beta = spec.timbreVae().betaSchedule().beta(globalStep);
       return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, noise},
           new INDArray[] {x, Nd4j.valueArrayOf(new long[] {b, 1}, beta, DataType.FLOAT)});
     }

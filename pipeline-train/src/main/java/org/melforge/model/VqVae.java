@@ -21,24 +21,26 @@ final class VqVae implements Architecture {
 
   static final String VQ = "vq";
   private final ModelSpec s;
+  private final VqSpec vq;
 
   VqVae(ModelSpec spec) {
     this.s = spec;
+    this.vq = spec.vq();
   }
 
   @Override
   public ComputationGraphConfiguration training(NeuralNetConfiguration.Builder base) {
     GraphBuilder g = base.graphBuilder().addInputs("x")
         .setInputTypes(InputType.convolutional(s.nMels(), s.nFrames(), 1));
-    int nh = s.numHiddens();
+    int nh = vq.numHiddens();
     String x = Blocks.conv(g, "enc_conv1", "x", nh / 2, 4, 2, 1, RELU);
     x = Blocks.conv(g, "enc_conv2", x, nh, 4, 2, 1, RELU);
     x = Blocks.conv(g, "enc_conv3", x, nh, 3, 1, 1, IDENTITY);
-    x = Blocks.residualStack(g, "enc_res", x, nh, s.numResidualLayers(), s.numResidualHiddens());
-    x = Blocks.conv(g, "pre_vq", x, s.embeddingDim(), 1, 1, 0, IDENTITY);
-    g.addLayer(VQ, s.quantizer(s.nMels() / 4, s.nFrames() / 4), x);
-    g.addVertex("vq_q", ChannelSlice.range(0, s.embeddingDim()), VQ);
-    g.addVertex("vq_map", ChannelSlice.range(s.embeddingDim(), 1), VQ);
+    x = Blocks.residualStack(g, "enc_res", x, nh, vq.numResidualLayers(), vq.numResidualHiddens());
+    x = Blocks.conv(g, "pre_vq", x, vq.embeddingDim(), 1, 1, 0, IDENTITY);
+    g.addLayer(VQ, vq.quantizer(s.nMels() / 4, s.nFrames() / 4), x);
+    g.addVertex("vq_q", ChannelSlice.range(0, vq.embeddingDim()), VQ);
+    g.addVertex("vq_map", ChannelSlice.range(vq.embeddingDim(), 1), VQ);
     g.addLayer("vq_loss", new AuxiliaryLoss(), "vq_map");
     g.addLayer(RECONSTRUCTION, new MeanSquaredErrorLoss(), decoder(g, "vq_q"));
     return g.setOutputs(RECONSTRUCTION, "vq_loss").build();
@@ -47,14 +49,14 @@ final class VqVae implements Architecture {
   @Override
   public ComputationGraphConfiguration decoder(NeuralNetConfiguration.Builder base) {
     GraphBuilder g = base.graphBuilder().addInputs(VQ).setInputTypes(
-        InputType.convolutional(s.nMels() / 4, s.nFrames() / 4, s.embeddingDim()));
+        InputType.convolutional(s.nMels() / 4, s.nFrames() / 4, vq.embeddingDim()));
     return g.setOutputs(decoder(g, VQ)).build();
   }
 
   private String decoder(GraphBuilder g, String in) {
-    int nh = s.numHiddens();
+    int nh = vq.numHiddens();
     String x = Blocks.conv(g, "dec_conv1", in, nh, 3, 1, 1, IDENTITY);
-    x = Blocks.residualStack(g, "dec_res", x, nh, s.numResidualLayers(), s.numResidualHiddens());
+    x = Blocks.residualStack(g, "dec_res", x, nh, vq.numResidualLayers(), vq.numResidualHiddens());
     x = Blocks.upsample(g, "dec_up1", x, nh, nh / 2, RELU);
     return Blocks.upsample(g, "dec_up2", x, nh / 2, 1, IDENTITY);
   }

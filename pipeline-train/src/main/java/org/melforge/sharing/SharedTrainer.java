@@ -90,7 +90,7 @@ public final class SharedTrainer implements AutoCloseable {
     this.batchSize = batchSize;
     this.syncInterval = options.syncInterval();
     this.seed = seed;
-    TrainingMaster<?, ?> master = SharingOptions.AVERAGING.equals(options.mode())
+    TrainingMaster<?, ?> master = options.mode() == SharingMode.AVERAGING
         ? averaging(options, workers, batchSize, seed)
         : sharing(options, workers, batchSize, workerLearningRate, seed, sc);
     this.spark = new SparkComputationGraph(new JavaSparkContext(sc), model.graph(), master);
@@ -120,7 +120,7 @@ public final class SharedTrainer implements AutoCloseable {
    * @throws IllegalArgumentException naming the {@code sharing} key to change
    */
   public static void preflight(SparkContext sc, SharingOptions o) {
-    if (!SharingOptions.SHARED.equals(o.mode())) {
+    if (o.mode() != SharingMode.SHARED) {
       return;
     }
     Transport t = transport(sc, o);
@@ -234,13 +234,11 @@ public final class SharedTrainer implements AutoCloseable {
 
   static ThresholdAlgorithm threshold(SharingOptions o, double value) {
     return new LosslessThreshold(switch (o.thresholdAlgorithm()) {
-      case "fixed" -> new FixedThresholdAlgorithm(value);
-      case "adaptive" -> new AdaptiveThresholdAlgorithm(value);
-      case "target-sparsity" -> new TargetSparsityThresholdAlgorithm(value,
+      case FIXED -> new FixedThresholdAlgorithm(value);
+      case ADAPTIVE -> new AdaptiveThresholdAlgorithm(value);
+      case TARGET_SPARSITY -> new TargetSparsityThresholdAlgorithm(value,
           TargetSparsityThresholdAlgorithm.DEFAULT_SPARSITY_TARGET,
           TargetSparsityThresholdAlgorithm.DEFAULT_DECAY_RATE);
-      default -> throw new IllegalArgumentException("unknown sharing.threshold-algorithm "
-          + o.thresholdAlgorithm());
     });
   }
 

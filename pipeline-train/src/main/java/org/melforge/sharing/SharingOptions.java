@@ -1,6 +1,9 @@
 package org.melforge.sharing;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.typesafe.config.Config;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -40,22 +43,68 @@ import org.melforge.sharing.dl4j.LevelledEncodingHandler;
  * @param controllerAddress driver address the executors' transport connects to ("" :
  *     {@code spark.driver.host}; loopback in local mode)
  */
-public record SharingOptions(String mode, int workers, int workersPerNode, int syncInterval,
-    String learningRateScaling, String thresholdAlgorithm, double threshold, int encodingLevels,
-    double residualClip, int port, String networkMask, String controllerAddress) {
+public record SharingOptions(SharingMode mode, int workers, int workersPerNode, int syncInterval,
+    LearningRateScaling learningRateScaling, ThresholdAlgorithm thresholdAlgorithm,
+    double threshold, int encodingLevels, double residualClip, int port, String networkMask,
+    String controllerAddress) {
 
-  /** Gradient sharing. */
-  public static final String SHARED = "shared";
-  /** Parameter averaging. */
-  public static final String AVERAGING = "averaging";
-  /** One JVM. */
-  public static final String SINGLE = "single";
-  /** One JVM, updates through the threshold encoder. */
-  public static final String ENCODED = "encoded";
+  /** Each worker's Adam rate for W workers: {@code sharing.learning-rate-scaling}. */
+  public enum LearningRateScaling {
+    /** learning-rate / W. */
+    AVERAGE,
+    /** learning-rate / sqrt(W). */
+    SQRT,
+    /** learning-rate. */
+    SUM;
+
+    /** The name used in configuration files and checkpoints, e.g. {@code sqrt}. */
+    @JsonValue
+    public String key() {
+      return SharingOptions.key(this);
+    }
+
+    @Override
+    public String toString() {
+      return key();
+    }
+
+    /** The scaling named {@code key} (any case). */
+    @JsonCreator
+    public static LearningRateScaling of(String key) {
+      return parse(LearningRateScaling.class, "learning-rate-scaling", key);
+    }
+  }
+
+  /** How the update encoding threshold evolves: {@code sharing.threshold-algorithm}. */
+  public enum ThresholdAlgorithm {
+    /** DL4J's {@code FixedThresholdAlgorithm}. */
+    FIXED,
+    /** DL4J's {@code AdaptiveThresholdAlgorithm}. */
+    ADAPTIVE,
+    /** DL4J's {@code TargetSparsityThresholdAlgorithm} with its default target and decay. */
+    TARGET_SPARSITY;
+
+    /** The name used in configuration files and checkpoints, e.g. {@code target-sparsity}. */
+    @JsonValue
+    public String key() {
+      return SharingOptions.key(this);
+    }
+
+    @Override
+    public String toString() {
+      return key();
+    }
+
+    /** The algorithm named {@code key} (any case). */
+    @JsonCreator
+    public static ThresholdAlgorithm of(String key) {
+      return parse(ThresholdAlgorithm.class, "threshold-algorithm", key);
+    }
+  }
 
   /** The documented keys of the {@code sharing} section. */
   public static final ConfigSchema SCHEMA = ConfigSchema.of("sharing", List.of(
-      Setting.choice("mode", List.of(SHARED, AVERAGING, SINGLE, ENCODED),
+      Setting.choice("mode", keys(SharingMode.class),
           "shared (gradient sharing) | averaging (parameter averaging) | single (one JVM)"
               + " | encoded (one JVM, updates through the sharing encoder)"),
       Setting.integer("workers", 0, 1 << 16, "workers in total (0: executors x workers-per-node)"),
@@ -63,9 +112,9 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
           "training threads per executor (0: 1 on a cluster, all threads in local mode)"),
       Setting.integer("sync-interval", 1, 1 << 20,
           "steps per worker between synchronisations of codebook state, metrics and checkpoints"),
-      Setting.choice("learning-rate-scaling", List.of("average", "sqrt", "sum"),
+      Setting.choice("learning-rate-scaling", keys(LearningRateScaling.class),
           "worker Adam rate = learning-rate / W (average), / sqrt(W) (sqrt) or x 1 (sum)"),
-      Setting.choice("threshold-algorithm", List.of("fixed", "adaptive", "target-sparsity"),
+      Setting.choice("threshold-algorithm", keys(ThresholdAlgorithm.class),
           "update encoding threshold algorithm"),
       Setting.number("threshold", 1e-6, 1e3, "encoding threshold as a fraction of the worker rate"),
       Setting.integer("encoding-levels", 1, 16,
@@ -80,24 +129,41 @@ public record SharingOptions(String mode, int workers, int workersPerNode, int s
   public static SharingOptions from(Config root) {
     SCHEMA.validate(root);
     Config s = root.getConfig("sharing");
-    return new SharingOptions(s.getString("mode").toLowerCase(Locale.ROOT), s.getInt("workers"),
+    return new SharingOptions(SharingMode.of(s.getString("mode")), s.getInt("workers"),
         s.getInt("workers-per-node"), s.getInt("sync-interval"),
-        s.getString("learning-rate-scaling"), s.getString("threshold-algorithm"),
+        LearningRateScaling.of(s.getString("learning-rate-scaling")),
+        ThresholdAlgorithm.of(s.getString("threshold-algorithm")),
         s.getDouble("threshold"), s.getInt("encoding-levels"), s.getDouble("residual-clip"),
         s.getInt("port"), s.getString("network-mask"), s.getString("controller-address"));
   }
 
   /** Whether training runs on Spark executors (not in one JVM). */
   public boolean distributed() {
-    return !SINGLE.equals(mode) && !ENCODED.equals(mode);
+    return mode == SharingMode.SHARED || mode == SharingMode.AVERAGING;
   }
 
   /** The Adam learning rate each of {@code workers} workers uses for a configured rate. */
   public double workerLearningRate(double learningRate, int workers) {
     return switch (learningRateScaling) {
-      case "average" -> learningRate / workers;
-      case "sqrt" -> learningRate / Math.sqrt(workers);
-      default -> learningRate;
+      case AVERAGE -> learningRate / workers;
+      case SQRT -> learningRate / Math.sqrt(workers);
+      case SUM -> learningRate;
     };
+  }
+
+  /** The configuration spelling of a constant: lower case, {@code -} for {@code _}. */
+  static String key(Enum<?> constant) {
+    return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  private static <E extends Enum<E>> List<String> keys(Class<E> type) {
+    return Arrays.stream(type.getEnumConstants()).map(SharingOptions::key).toList();
+  }
+
+  /** The constant of {@code type} spelled {@code key} (any case) for the key {@code setting}. */
+  static <E extends Enum<E>> E parse(Class<E> type, String setting, String key) {
+    return Arrays.stream(type.getEnumConstants()).filter(c -> key(c).equalsIgnoreCase(key))
+        .findFirst().orElseThrow(() -> new IllegalArgumentException("sharing." + setting + ": '"
+            + key + "' is not one of " + keys(type)));
   }
 }

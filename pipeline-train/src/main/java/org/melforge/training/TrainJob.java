@@ -30,6 +30,7 @@ import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
 import org.melforge.sharing.EpochRounds;
 import org.melforge.sharing.SharedTrainer;
+import org.melforge.sharing.SharingMode;
 import org.melforge.sharing.SharingOptions;
 import org.melforge.spark.JobGroup;
 import org.melforge.spark.SparkJob;
@@ -174,10 +175,10 @@ public final class TrainJob implements SparkJob<TrainResult> {
     int epoch = startEpoch + 1;
     try {
       int workers = sharing.distributed() ? SharedTrainer.workers(spark.sparkContext(), sharing) : 1;
-      double workerRate = SharingOptions.SHARED.equals(sharing.mode())
+      double workerRate = sharing.mode() == SharingMode.SHARED
           ? sharing.workerLearningRate(options.learningRate(), workers) : options.learningRate();
       model.graph().setLearningRate(workerRate);
-      if (SharingOptions.ENCODED.equals(sharing.mode())) {
+      if (sharing.mode() == SharingMode.ENCODED) {
         model.graph().setGradientsAccumulator(
             SharedTrainer.localEncoder(sharing, workerRate, model.graph()));
       }
@@ -188,7 +189,7 @@ public final class TrainJob implements SparkJob<TrainResult> {
       Run run = new Run(model, start.table(), checkpoints, start.history(),
           MetricsHistory.rounds(start.fs(), checkpoints.root(), model.iterations()), workers,
           startEpoch, Instant.now(), lease);
-      if (restored.isEmpty() && spec.kmeansInitBatches() > 0) {
+      if (restored.isEmpty() && spec.initBatches() > 0) {
         StateInitializer.initialize(model, firstBatches(start.table()), options.seed());
       }
       LOG.info("train[{}]: {} parameters, table {} ({} x {}, splits {}), mode {} with {} worker(s)"
@@ -337,7 +338,7 @@ public final class TrainJob implements SparkJob<TrainResult> {
     TrainOptions previous = info.train(TrainOptions.class);
     boolean sameRounds = info.workers() == workers && info.sharing() != null
         && info.sharing().syncInterval() == sharing.syncInterval()
-        && info.sharing().mode().equals(sharing.mode())
+        && info.sharing().mode() == sharing.mode()
         && previous.batchSize() == options.batchSize()
         && previous.maxBatchesPerEpoch() == options.maxBatchesPerEpoch();
     if (!sameRounds) {
@@ -354,7 +355,7 @@ public final class TrainJob implements SparkJob<TrainResult> {
     List<INDArray> out = new ArrayList<>();
     Iterator<INDArray> it = table.localBatches(options.trainSplit(), options.batchSize(),
         shuffleSeed(options.seed()), false);
-    while (it.hasNext() && out.size() < spec.kmeansInitBatches()) {
+    while (it.hasNext() && out.size() < spec.initBatches()) {
       out.add(it.next());
     }
     return out;

@@ -100,13 +100,13 @@ class SharedTrainJobTest {
   @Test
   void theVaeBetaFollowsTheGlobalStepOfAllWorkers() throws IOException {
     Path out = tmp.resolve("vae");
-    TrainResult one = trainPreset("timbre-vae-tiny", out, "train.epochs=1", "model.beta-warmup-steps=20");
+    TrainResult one = trainPreset("timbre-vae-tiny", out, "train.epochs=1", "model.timbre-vae.beta-warmup-steps=20");
     long rows = FeatureTable.open(spark, tables.nsynth()).count("train");
     long perWorker = (rows + 1) / 2;
     assertEquals((perWorker + 1) / 2, one.globalStep(),
         "a global step is one batch of 2 of each of the 2 workers");
     ModelSpec spec = TinyPresets.spec("timbre-vae-tiny");
-    double expected = Math.min(1.0, one.globalStep() / 20.0) * spec.betaMax();
+    double expected = Math.min(1.0, one.globalStep() / 20.0) * spec.timbreVae().betaMax();
     assertEquals(expected, one.valid().get("beta"), 1e-6, "beta at the global step");
   }
 }

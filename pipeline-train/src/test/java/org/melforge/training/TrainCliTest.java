@@ -102,14 +102,19 @@ class TrainCliTest {
     assertTrue(misspelt.err().contains("train.epoch") && misspelt.err().contains("did you mean 'epochs'"),
         misspelt.err());
 
-    Outcome badValue = tinyRun(output, "model.codebook-update=sgd");
+    Outcome badValue = tinyRun(output, "model.vq.codebook-update=sgd");
     assertEquals(TrainCli.USAGE, badValue.code());
-    assertTrue(badValue.err().contains("model.codebook-update: 'sgd' is not one of [ema, loss]"),
+    assertTrue(badValue.err().contains("model.vq.codebook-update: 'sgd' is not one of [ema, loss]"),
         badValue.err());
 
-    Outcome both = tinyRun(output, "model.codebook-update=sgd", "train.epoch=3", "train.batch-size=0");
+    Outcome sectionTypo = tinyRun(output, "model.vq.num-embedings=8");
+    assertEquals(TrainCli.USAGE, sectionTypo.code());
+    assertTrue(sectionTypo.err().contains(
+        "model.vq.num-embedings: unknown key (did you mean 'vq.num-embeddings'?)"), sectionTypo.err());
+
+    Outcome both = tinyRun(output, "model.vq.codebook-update=sgd", "train.epoch=3", "train.batch-size=0");
     assertEquals(TrainCli.USAGE, both.code());
-    for (String key : List.of("model.codebook-update", "train.epoch", "train.batch-size")) {
+    for (String key : List.of("model.vq.codebook-update", "train.epoch", "train.batch-size")) {
       assertTrue(both.err().contains(key), key + " in " + both.err());
     }
     assertFalse(Files.exists(output), "nothing ran");
@@ -157,7 +162,7 @@ class TrainCliTest {
       assertTrue(lines.stream().anyMatch(l -> l.startsWith("sharing." + s.path() + " ")), "sharing." + s.path());
     }
     assertTrue(lines.stream().anyMatch(l -> l.matches("sharing\\.mode\\s+\"shared\"\\s+.*")), r.out());
-    assertTrue(lines.stream().anyMatch(l -> l.matches("model\\.codebook-update\\s+\"ema\"\\s+.*\\[ema, loss\\]")),
+    assertTrue(lines.stream().anyMatch(l -> l.matches("model\\.vq\\.codebook-update\\s+\"ema\"\\s+.*\\[ema, loss\\]")),
         r.out());
     assertTrue(lines.stream().anyMatch(l -> l.matches("train\\.epochs\\s+10\\s+epochs in total")), r.out());
     assertTrue(lines.stream().anyMatch(l -> l.matches("model\\.n-mels\\s+128\\s+.*")), r.out());

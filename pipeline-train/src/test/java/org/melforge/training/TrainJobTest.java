@@ -35,6 +35,7 @@ import org.melforge.checkpoint.Checkpoints;
 import org.melforge.data.FeatureTable;
 import org.melforge.metrics.MetricsHistory;
 import org.melforge.model.ModelSpec;
+import org.melforge.model.TimbreVaeSpec;
 import org.melforge.model.TinyPresets;
 import org.melforge.model.TokenizerModel;
 import org.melforge.sharing.SharingOptions;
@@ -156,7 +157,7 @@ class TrainJobTest {
       assertEquals("single", info.at("/sharing/mode").asText());
       assertEquals(VQ, info.at("/model/preset").asText());
       assertEquals("vqvae", info.at("/model/family").asText());
-      assertEquals(16, info.at("/model/num_embeddings").asInt());
+      assertEquals(16, info.at("/model/vq/num_embeddings").asInt());
       assertEquals(2, info.at("/train/epochs").asInt());
       assertEquals(4, info.at("/train/batch_size").asInt());
       assertEquals(epoch, info.get("epoch").asInt());
@@ -284,9 +285,9 @@ class TrainJobTest {
   void resumingAnotherModelIsRefusedNamingTheCheckpoint() throws IOException {
     Path out = copyOfTwoEpochRun("other-model");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> train(VQ, speech, out, "train.epochs=3", "train.resume=true", "model.num-embeddings=32"));
+        () -> train(VQ, speech, out, "train.epochs=3", "train.resume=true", "model.vq.num-embeddings=32"));
     assertTrue(e.getMessage().startsWith("checkpoint file:" + out.resolve("epoch-0002")
-        + " was trained with other model settings (checkpoint vs now: [num-embeddings: 16 vs 32])"),
+        + " was trained with other model settings (checkpoint vs now: [vq.num-embeddings: 16 vs 32])"),
         e.getMessage());
     assertEquals(List.of("epoch-0001", "epoch-0002"), epochFolders(out), "nothing written");
   }
@@ -315,7 +316,7 @@ class TrainJobTest {
   void timbreVaeHistoryHoldsKlAndLatentMetrics() throws IOException {
     Path out = tmp.resolve("vae");
     TrainResult result = train("timbre-vae-tiny", nsynth, out, "train.epochs=1");
-    ModelSpec spec = ModelSpec.from(config("timbre-vae-tiny", nsynth, out));
+    TimbreVaeSpec vae = ModelSpec.from(config("timbre-vae-tiny", nsynth, out)).timbreVae();
 
     assertEquals(STEPS_PER_EPOCH, result.globalStep());
     JsonNode row = historyRows(out).get(0);
@@ -326,12 +327,12 @@ class TrainJobTest {
       }
     }
     double beta = result.train().get("beta");
-    assertTrue(beta > 0 && beta <= spec.betaMax(), "beta " + beta);
-    assertEquals((spec.betaSchedule().beta(0) + spec.betaSchedule().beta(1)) / 2, beta, 1e-6,
+    assertTrue(beta > 0 && beta <= vae.betaMax(), "beta " + beta);
+    assertEquals((vae.betaSchedule().beta(0) + vae.betaSchedule().beta(1)) / 2, beta, 1e-6,
         "training beta: the warm-up at steps 0 and 1, equal batches");
-    assertEquals(spec.betaSchedule().beta(STEPS_PER_EPOCH), result.valid().get("beta"), 1e-6,
+    assertEquals(vae.betaSchedule().beta(STEPS_PER_EPOCH), result.valid().get("beta"), 1e-6,
         "validation beta: the warm-up at the global step");
-    assertTrue(result.train().get("kl_free_bits") >= spec.freeBits() * spec.latentDim() - 1e-6);
+    assertTrue(result.train().get("kl_free_bits") >= vae.freeBits() * vae.latentDim() - 1e-6);
     assertTrue(result.valid().get("latent_pairwise_distance") > 0);
     assertEquals(result.valid().get("recon") + result.valid().get("beta") * result.valid().get("kl_free_bits"),
         result.valid().get("total"), 1e-5);
@@ -366,7 +367,7 @@ class TrainJobTest {
 
   @Test
   void kmeansInitLeavesAConvergedSelfConsistentEmaState() {
-    Config c = config(VQ, speech, tmp.resolve("kmeans-direct"), "model.kmeans-init-batches=2");
+    Config c = config(VQ, speech, tmp.resolve("kmeans-direct"), "model.vq.kmeans-init-batches=2");
     ModelSpec spec = ModelSpec.from(c);
     TrainOptions options = TrainOptions.from(c);
     TokenizerModel model = TokenizerModel.create(spec, options.learningRate(), options.seed());
@@ -389,18 +390,18 @@ class TrainJobTest {
     }
     INDArray z = Nd4j.vstack(rows.toArray(INDArray[]::new));
     long[] nearest = Codebooks.nearest(z, codebook);
-    double[] counts = new double[spec.numEmbeddings()];
-    INDArray sums = Nd4j.zeros(codebook.dataType(), spec.numEmbeddings(), spec.embeddingDim());
+    double[] counts = new double[spec.vq().numEmbeddings()];
+    INDArray sums = Nd4j.zeros(codebook.dataType(), spec.vq().numEmbeddings(), spec.vq().embeddingDim());
     for (int i = 0; i < nearest.length; i++) {
       counts[(int) nearest[i]]++;
       sums.getRow(nearest[i]).addi(z.getRow(i));
     }
-    KMeans km = KMeans.fit(z, spec.numEmbeddings(), 50, options.seed());
+    KMeans km = KMeans.fit(z, spec.vq().numEmbeddings(), 50, options.seed());
     assertArrayEquals(km.centers().toFloatMatrix(), codebook.toFloatMatrix(), "the k-means centers");
     int used = 0;
     long moved = 0;
     double shift = 0;
-    for (int k = 0; k < spec.numEmbeddings(); k++) {
+    for (int k = 0; k < spec.vq().numEmbeddings(); k++) {
       assertEquals(km.counts()[k] / 2.0, size.getDouble(0, k), 1e-6, "cluster size of code " + k);
       moved += Math.abs(km.counts()[k] - (long) counts[k]);
       if (counts[k] > 0) {
@@ -413,12 +414,12 @@ class TrainJobTest {
       assertTrue(shift < 1e-3 * codebook.amaxNumber().doubleValue(),
           "converged: every code is the mean of its cluster (float32 sums): " + shift);
     }
-    assertTrue(used > spec.numEmbeddings() / 2, used + " codes used");
+    assertTrue(used > spec.vq().numEmbeddings() / 2, used + " codes used");
     assertArrayEquals(codebook.mulColumnVector(size.reshape(-1, 1)).toFloatMatrix(),
         params.get(VectorQuantizer.EMBED_SUM).toFloatMatrix(), "EMA sums are center x size");
 
     Path out = tmp.resolve("kmeans-job");
-    TrainResult result = train(VQ, speech, out, "train.epochs=1", "model.kmeans-init-batches=2");
+    TrainResult result = train(VQ, speech, out, "train.epochs=1", "model.vq.kmeans-init-batches=2");
     assertEquals(STEPS_PER_EPOCH, result.globalStep());
     INDArray trained = restore(out.resolve("epoch-0001")).getLayer("vq").paramTable()
         .get(VectorQuantizer.CODEBOOK);
