@@ -10,6 +10,7 @@ import org.deeplearning4j.optimize.solvers.accumulation.encoding.ThresholdAlgori
 import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.melforge.sharing.dl4j.LevelledEncodingHandler;
 import org.melforge.sharing.dl4j.SharedWrapperAccess;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
@@ -50,6 +51,16 @@ final class EncoderInstaller implements Serializable {
     return SharedWrapperAccess.encodingWith(instance, parties ->
         LevelledEncodingHandler.accumulator(parties, parameters, threshold, residual, levels, true),
         batches);
+  }
+
+  /** Writes {@code params} into the replica every executor trains. */
+  void installParameters(SparkContext sc, INDArray params) {
+    int id = instance;
+    INDArray shipped = params.dup();
+    ExecutorJobs.onEach(sc, () -> {
+      SharedWrapperAccess.model(id).ifPresent(m -> m.setParams(shipped));
+      return Boolean.TRUE;
+    });
   }
 
   /** The parameters of the replica each executor trains, by executor id (flattened, 'c' order). */

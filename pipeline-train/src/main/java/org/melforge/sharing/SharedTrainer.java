@@ -268,6 +268,9 @@ public final class SharedTrainer implements AutoCloseable {
               + done.batches() + " batches trained, " + expected + " were given");
         }
         model.graph().getConfiguration().setIterationCount((int) (firstStep + steps));
+        if (round == shards.rounds() - 1) {
+          installParameters();
+        }
         return new Round(done.metrics(), steps, done.revivedCodes());
       }
 
@@ -372,10 +375,21 @@ public final class SharedTrainer implements AutoCloseable {
   }
 
   /**
+   * Writes the driver's parameters into the replica every executor trains (gradient sharing; with
+   * parameter averaging DL4J broadcasts them at every fit). Done at the end of every epoch: within
+   * an epoch the replicas drift apart by the updates still in flight when a round ends, which DL4J
+   * neither applies everywhere nor carries over.
+   */
+  private void installParameters() {
+    if (encoder != null) {
+      encoder.installParameters(sc, model.graph().params());
+    }
+  }
+
+  /**
    * The largest absolute difference between the driver's parameters and those of the replica each
-   * executor trains, by executor id (gradient sharing only; empty with parameter averaging). Every
-   * worker applies the same decoded updates, so replicas differ only by the order in which the
-   * updates were summed.
+   * executor trains, by executor id (gradient sharing only; empty with parameter averaging): 0 right
+   * after an epoch's end, when the driver installs its parameters everywhere.
    */
   public Map<String, Double> replicaDrift() {
     if (encoder == null) {
