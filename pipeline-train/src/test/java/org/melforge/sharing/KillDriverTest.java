@@ -102,6 +102,9 @@ class KillDriverTest {
     assertEquals(0, resumed.exitValue(), log);
     assertTrue(log.contains("resuming after epoch 2 round " + checkpoint.get("round").asInt()),
         "resumed from the mid-epoch checkpoint");
+    assertTrue(log.contains("taking over the lease") && log.contains("on this host has ended"),
+        "the killed driver's lease is taken over at once: " + log.lines()
+            .filter(l -> l.contains("lease")).toList());
 
     List<JsonNode> after = JsonLines.read(out.resolve("rounds.jsonl"));
     for (int i = 1; i < after.size(); i++) {
