@@ -29,6 +29,13 @@ melforge_build() {
   fi
 }
 
+# melforge_classpath MODULE: the embedded runner's classpath of MODULE's built jar: the jar, then its
+# compile-scope file (Spark, Hadoop and hadoop-aws included, as provided dependencies) and runtime file.
+melforge_classpath() {
+  local target="$MELFORGE_HOME/$1/target"
+  echo "$target/$1-$MELFORGE_VERSION.jar:$(cat "$target/classpath-compile.txt"):$(cat "$target/classpath-runtime.txt")"
+}
+
 # melforge_run MODULE MAIN_CLASS ARGS...: runs a job's main class.
 melforge_run() {
   local module="$1" main="$2"; shift 2
@@ -47,7 +54,7 @@ melforge_run() {
       "$target/$module-$MELFORGE_VERSION-spark.jar" "$@"
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
-  local cp="$target/$module-$MELFORGE_VERSION.jar:$(cat "$target/classpath-compile.txt"):$(cat "$target/classpath-runtime.txt")"
+  local cp; cp="$(melforge_classpath "$module")"
   # shellcheck disable=SC2086
   exec java $flags $log4j ${MELFORGE_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }
