@@ -97,8 +97,10 @@ public final class MetricsHistory {
     FileSystem fs = h.fs;
     Path file = new Path(h.root, h.jsonlName);
     try {
-      if (keep > 0 && fs.exists(file)) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(file),
+      Path source = keep > 0 && !fs.exists(file) && fs.exists(h.temporary(h.jsonlName))
+          ? h.temporary(h.jsonlName) : file;
+      if (keep > 0 && fs.exists(source)) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(fs.open(source),
             StandardCharsets.UTF_8))) {
           for (String line = r.readLine(); line != null; line = r.readLine()) {
             Map<String, Object> row = JSON.readValue(line, new TypeReference<>() {});
@@ -162,8 +164,17 @@ public final class MetricsHistory {
     replace(csvName, csv.toString());
   }
 
+  /**
+   * Where {@code name}'s new content is written whole before it replaces the file (delete, then
+   * rename: a store without an atomic overwrite). A crash between the two leaves only this
+   * complete copy, which {@link #open} then reads.
+   */
+  private Path temporary(String name) {
+    return new Path(root, "_" + name + ".tmp");
+  }
+
   private void replace(String name, String content) {
-    Path tmp = new Path(root, "_" + name + ".tmp");
+    Path tmp = temporary(name);
     Path target = new Path(root, name);
     try {
       try (OutputStream out = fs.create(tmp, true)) {
