@@ -68,17 +68,17 @@ class SsimTest {
 
   @Test
   void oneInstanceGivesTheSameValuesAsFreshOnesAcrossSizes() {
-    float[] wide1 = random(20 * 60, 3);
-    float[] wide2 = random(20 * 60, 4);
-    float[] narrow1 = random(30 * 14, 5);
-    float[] narrow2 = random(30 * 14, 6);
+    // Work arrays sized by one call must not leak into the next: narrow, then wider and shorter,
+    // then narrower and taller, then the first again.
+    int[][] shapes = {{30, 14}, {20, 60}, {40, 12}, {30, 14}};
     Ssim reused = new Ssim();
-    double narrowFirst = reused.mean(narrow1, narrow2, 30, 14);
-    double wide = reused.mean(wide1, wide2, 20, 60);
-    double narrowAgain = reused.mean(narrow1, narrow2, 30, 14);
-    assertEquals(new Ssim().mean(narrow1, narrow2, 30, 14), narrowFirst, 0.0);
-    assertEquals(new Ssim().mean(wide1, wide2, 20, 60), wide, 0.0);
-    assertEquals(narrowFirst, narrowAgain, 0.0);
+    for (int[] shape : shapes) {
+      int n = shape[0] * shape[1];
+      float[] im1 = random(n, n);
+      float[] im2 = random(n, n + 1);
+      assertEquals(new Ssim().mean(im1, im2, shape[0], shape[1]),
+          reused.mean(im1, im2, shape[0], shape[1]), 0.0, shape[0] + " x " + shape[1]);
+    }
   }
 
   @Test
