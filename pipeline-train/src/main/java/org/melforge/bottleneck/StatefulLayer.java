@@ -47,7 +47,8 @@ public interface StatefulLayer {
 
   /**
    * Applies statistics merged over {@code steps} training steps (of all workers) ending at global
-   * step {@code step}, which also seeds any random choice (e.g. revival candidates).
+   * step {@code step}, which with the graph's configured seed ({@code train.seed}) seeds any
+   * random choice (e.g. revival candidates).
    *
    * @return units (codes, atoms) revived by this update
    */

@@ -165,14 +165,16 @@ public class VectorQuantizerLayer extends SameDiffLayerRuntime implements Statef
 
   /**
    * Applies the EMA update and dead-code revival for {@code stats} merged over {@code steps}
-   * steps ({@link EmaCodebook#update}); {@code step} seeds the choice of revival candidates.
+   * steps ({@link EmaCodebook#update}); the graph's seed ({@code train.seed}), {@code step} and
+   * the layer's index seed the choice of revival candidates.
    */
   @Override
   public long applyStatistics(StateStatistics stats, int steps, long step) {
+    long seed = (conf().getSeed() * 1_000_003L + step) * 1_000_003L + getIndex();
     try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       lastRevived = quantizer().ema().update(paramTable.get(VectorQuantizer.CODEBOOK),
           paramTable.get(VectorQuantizer.CLUSTER_SIZE), paramTable.get(VectorQuantizer.EMBED_SUM),
-          (CodeStatistics) stats, steps, step * 1_000_003L + getIndex());
+          (CodeStatistics) stats, steps, seed);
     }
     return lastRevived;
   }

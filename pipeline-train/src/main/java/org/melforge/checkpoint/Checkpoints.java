@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -27,6 +29,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -62,6 +65,8 @@ public final class Checkpoints {
       Set.of("configuration.json", "coefficients.bin", "updaterState.bin");
   private static final Logger LOG = LoggerFactory.getLogger(Checkpoints.class);
   private static final Pattern DIR = Pattern.compile("epoch-(\\d+)(?:-round-(\\d+))?");
+  /** The time of every {@code model.zip} entry (the first a zip can hold), not the clock's. */
+  private static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
   private static final ObjectMapper JSON = new ObjectMapper()
       .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -104,8 +109,9 @@ public final class Checkpoints {
       }
       fs.mkdirs(dir);
       MessageDigest digest = sha256();
-      try (OutputStream out = new DigestOutputStream(fs.create(new Path(dir, MODEL)), digest)) {
-        ModelSerializer.writeModel(graph, out, true);
+      try (ZipOutputStream zip = new ZipOutputStream(
+          new DigestOutputStream(fs.create(new Path(dir, MODEL)), digest))) {
+        writeModel(graph, zip);
       }
       CheckpointInfo complete = info.withSha256(Map.of(MODEL, hex(digest)));
       Path tmp = new Path(dir, "_" + INFO + ".tmp");
@@ -119,6 +125,26 @@ public final class Checkpoints {
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write checkpoint " + dir, e);
+    }
+  }
+
+  /**
+   * The entries {@code ModelSerializer} writes for {@code graph} (with its updater state), each
+   * dated {@link #ENTRY_TIME}: equal models give equal {@code model.zip} bytes, so two runs that
+   * trained the same model record the same SHA-256.
+   */
+  private static void writeModel(ComputationGraph graph, ZipOutputStream out) throws IOException {
+    ByteArrayOutputStream serialized = new ByteArrayOutputStream();
+    ModelSerializer.writeModel(graph, serialized, true);
+    try (ZipInputStream in = new ZipInputStream(
+        new ByteArrayInputStream(serialized.toByteArray()))) {
+      for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        ZipEntry dated = new ZipEntry(e.getName());
+        dated.setTimeLocal(ENTRY_TIME);
+        out.putNextEntry(dated);
+        in.transferTo(out);
+        out.closeEntry();
+      }
     }
   }
 

@@ -29,6 +29,9 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public final class TokenizerModel {
 
+  /** The graph seed of {@code train.seed = 0} ({@link #graphSeed}): the 64-bit golden ratio. */
+  public static final long SEED_ZERO = 0x9E3779B97F4A7C15L;
+
   static {
     OneDnn.enable();
   }
@@ -65,10 +68,23 @@ public final class TokenizerModel {
     return new TokenizerModel(spec, graph);
   }
 
-  /** The training graph configuration of {@code spec}. */
+  /**
+   * The training graph configuration of {@code spec}, whose seed ({@link #graphSeed}) initialises
+   * the parameters.
+   */
   public static ComputationGraphConfiguration configuration(ModelSpec spec, double learningRate,
       long seed) {
-    return Architecture.of(spec).training(base(new Adam(learningRate), seed));
+    return Architecture.of(spec).training(base(new Adam(learningRate), graphSeed(seed)));
+  }
+
+  /**
+   * The graph configuration's seed for {@code train.seed} {@code seed}: the seed itself, except
+   * 0. DL4J seeds ND4J's random generator with it when a graph initialises its parameters, and
+   * ND4J reads seed 0 as "no seed" (it then draws from the clock, so every run started with a
+   * different model); 0 becomes {@link #SEED_ZERO}.
+   */
+  public static long graphSeed(long seed) {
+    return seed == 0 ? SEED_ZERO : seed;
   }
 
   private static NeuralNetConfiguration.Builder base(Adam updater, long seed) {

@@ -342,8 +342,9 @@ public final class SharedTrainer implements AutoCloseable {
     ModelState state = ModelState.of(model.graph());
     String id = runId;
     ModelSpec s = spec;
+    long runSeed = seed;
     Map<String, Map<String, List<String>>> replicas = ExecutorJobs.onEach(sc,
-        () -> new LinkedHashMap<>(WorkerRun.activate(id, s).install(state)));
+        () -> new LinkedHashMap<>(WorkerRun.activate(id, s, runSeed).install(state)));
     Map<String, String> expected = state.fingerprints();
     installed = expected;
     List<String> disagreeing = new ArrayList<>();

@@ -45,6 +45,7 @@ public final class WorkerRun implements StepObserver, StateHook {
   private static volatile WorkerRun active;
 
   private final String id;
+  private final long seed;
   private final TokenizerModel layout;
   private volatile EpochMetrics metrics;
   private final Map<String, StateStatistics> statistics = new HashMap<>();
@@ -56,8 +57,9 @@ public final class WorkerRun implements StepObserver, StateHook {
   private final AtomicLong handovers = new AtomicLong();
   private volatile ModelState state;
 
-  private WorkerRun(String id, ModelSpec spec) {
+  private WorkerRun(String id, ModelSpec spec, long seed) {
     this.id = id;
+    this.seed = seed;
     this.layout = TokenizerModel.layout(spec);
     this.metrics = new EpochMetrics(layout);
   }
@@ -67,14 +69,17 @@ public final class WorkerRun implements StepObserver, StateHook {
     return Optional.ofNullable(active);
   }
 
-  /** Makes run {@code id} this JVM's active run (keeping it if it already is). */
-  static synchronized WorkerRun activate(String id, ModelSpec spec) {
+  /**
+   * Makes run {@code id} this JVM's active run (keeping it if it already is); {@code seed}
+   * ({@code train.seed}) seeds the sampling of revival candidates ({@link #statistics}).
+   */
+  static synchronized WorkerRun activate(String id, ModelSpec spec, long seed) {
     WorkerRun run = active;
     if (run == null || !run.id.equals(id)) {
       if (run != null) {
         run.detach();
       }
-      run = new WorkerRun(id, spec);
+      run = new WorkerRun(id, spec, seed);
       active = run;
       StepObserver.activate(run);
       StateHook.activate(run);
@@ -129,10 +134,15 @@ public final class WorkerRun implements StepObserver, StateHook {
     }
   }
 
-  /** Takes a stateful layer's statistics of one step (instead of it updating its state). */
+  /**
+   * Takes a stateful layer's statistics of one step (instead of it updating its state), keeping a
+   * sample of its revival candidates seeded by the run's seed, the handover's number in this JVM
+   * and the layer.
+   */
   @Override
   public void statistics(StatefulLayer layer, StateStatistics stats, long globalStep) {
-    long seed = handovers.incrementAndGet() * 1_000_003L + layer.stateName().hashCode();
+    long seed = (this.seed * 1_000_003L + handovers.incrementAndGet()) * 1_000_003L
+        + layer.stateName().hashCode();
     try (var ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       synchronized (statistics) {
         statistics.merge(layer.stateName(), stats.compact(seed),

@@ -2,7 +2,7 @@ package org.melforge.training;
 
 import java.io.Serializable;
 import java.util.ArrayDeque;
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -25,6 +26,7 @@ import org.melforge.model.TokenizerModel;
 import org.melforge.tensorstore.TensorTable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
+import scala.Tuple2;
 
 /**
  * Runs a model over the rows of a features table where the rows are. The model (configuration and
@@ -33,6 +35,10 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * reaches the driver. {@link #metrics} gives a split's {@link EpochMetrics} (inference mode, beta
  * at the scorer's global step); {@link #map} runs any function over a split's batches, for jobs
  * that need more (per-example metrics, token export).
+ *
+ * <p>The batches are the split's rows in id order cut into batches of the scorer's size, whatever
+ * the table's files and partitions: the same table written in another layout gives the same
+ * batches, and {@link #metrics} the same numbers, bit for bit.
  *
  * <p>Close the scorer when done: it releases the broadcast.
  */
@@ -84,7 +90,11 @@ public final class Scorer implements AutoCloseable {
     return new Scorer(jsc, jsc.broadcast(s), batchSize, globalStep);
   }
 
-  /** The metrics of the model on {@code split} of {@code table} (empty for an empty split). */
+  /**
+   * The metrics of the model on {@code split} of {@code table} (empty for an empty split): each
+   * batch's metrics are measured on an executor and merged on the driver in batch order, which
+   * gives exactly the numbers of the batches added one by one in that order.
+   */
   public EpochMetrics metrics(FeatureTable table, String split) {
     EpochMetrics total = new EpochMetrics(snapshot.value().layout());
     if (split.isEmpty() || table.count(split) == 0) {
@@ -92,26 +102,27 @@ public final class Scorer implements AutoCloseable {
     }
     long step = globalStep;
     map(table, split, (model, batches) -> {
-      if (!batches.hasNext()) {
-        return Collections.emptyIterator();
-      }
-      EpochMetrics metrics = new EpochMetrics(model);
+      List<EpochMetrics> perBatch = new ArrayList<>();
       while (batches.hasNext()) {
+        EpochMetrics metrics = new EpochMetrics(model);
         MultiDataSet batch = model.evaluationBatch(batches.next().tensors(), step);
         metrics.add(model.activations(batch), batch);
+        perBatch.add(metrics);
       }
-      return List.of(metrics).iterator();
+      return perBatch.iterator();
     }).collect().forEach(total::merge);
     return total;
   }
 
-  /** {@code function} over every partition of {@code split} of {@code table}, lazily. */
+  /**
+   * {@code function} over every partition of {@code split} of {@code table}, lazily. Each
+   * partition holds a run of consecutive batches (see the class comment), the partitions in batch
+   * order, so {@code collect()} returns the results in batch order.
+   */
   public <T> JavaRDD<T> map(FeatureTable table, String split, PartitionFunction<T> function) {
-    Dataset<Row> rows = table.split(split)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR);
     TensorBatches tensors = table.batches(batchSize, false);
     Broadcast<Snapshot> shared = snapshot;
-    return rows.javaRDD().mapPartitions(partition -> {
+    return inBatchOrder(table, split).mapPartitions(partition -> {
       Snapshot s = shared.value();
       TokenizerModel model = s.borrow();
       try {
@@ -122,6 +133,47 @@ public final class Scorer implements AutoCloseable {
         s.giveBack(model);
       }
     });
+  }
+
+  /**
+   * The rows of {@code split} (id, shape and tensor) in id order, numbered and dealt into
+   * partitions at batch boundaries: a sort by id (a total order, the same for any layout of the
+   * table), then each row's position decides its batch and a batch's partition.
+   */
+  private JavaRDD<Row> inBatchOrder(FeatureTable table, String split) {
+    Dataset<Row> rows = table.split(split)
+        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR)
+        .orderBy(TensorTable.ID);
+    long batches = Math.max(1, (table.count(split) + batchSize - 1) / batchSize);
+    int partitions = (int) Math.min(batches, jsc.defaultParallelism());
+    return rows.javaRDD().zipWithIndex()
+        .mapToPair(rowAndPosition -> new Tuple2<>(rowAndPosition._2(), rowAndPosition._1()))
+        .repartitionAndSortWithinPartitions(new BatchRanges(batchSize, batches, partitions))
+        .values();
+  }
+
+  /** Partitions row positions into runs of whole consecutive batches, about equal in number. */
+  private static final class BatchRanges extends Partitioner {
+    private final int batchSize;
+    private final long batches;
+    private final int partitions;
+
+    BatchRanges(int batchSize, long batches, int partitions) {
+      this.batchSize = batchSize;
+      this.batches = batches;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object position) {
+      long batch = (Long) position / batchSize;
+      return (int) Math.min(partitions - 1, batch * partitions / batches);
+    }
   }
 
   private static Iterator<Batch> batches(Iterator<Row> rows, TensorBatches tensors) {

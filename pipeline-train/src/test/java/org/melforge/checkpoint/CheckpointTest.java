@@ -1,5 +1,6 @@
 package org.melforge.checkpoint;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,12 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -84,6 +90,31 @@ class CheckpointTest {
             .resolve(Checkpoints.MODEL))));
     assertEquals(java.util.Map.of(Checkpoints.MODEL, hash), c.info().sha256());
     assertEquals(CheckpointInfo.FORMAT_VERSION, 3);
+  }
+
+  @Test
+  void theSameModelGivesTheSameModelFileBytesWhenEverItIsWritten() throws Exception {
+    Checkpoint fixture = Checkpoint.open(fixture("timbre-vae-tiny").toString(), HADOOP);
+    Path a = tmp.resolve("a");
+    Path b = tmp.resolve("b");
+    Checkpoints.at(a.toString(), HADOOP).write(fixture.graph(), fixture.info());
+    Checkpoints.at(b.toString(), HADOOP).write(fixture.graph(), fixture.info());
+    byte[] model = Files.readAllBytes(a.resolve("epoch-0001").resolve(Checkpoints.MODEL));
+    assertArrayEquals(model,
+        Files.readAllBytes(b.resolve("epoch-0001").resolve(Checkpoints.MODEL)));
+    Set<String> entries = new HashSet<>();
+    try (ZipInputStream zip = new ZipInputStream(new java.io.ByteArrayInputStream(model))) {
+      for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
+        assertEquals(LocalDateTime.of(1980, 1, 1, 0, 0), e.getTimeLocal(), e.getName());
+        entries.add(e.getName());
+      }
+    }
+    assertEquals(Checkpoints.MODEL_ENTRIES, entries);
+    Checkpoint read = Checkpoints.read(new org.apache.hadoop.fs.Path(a.resolve("epoch-0001")
+        .toUri()), HADOOP);
+    assertEquals(fixture.graph().params(), read.graph().params());
+    assertEquals(fixture.graph().getUpdater().getStateViewArray(),
+        read.graph().getUpdater().getStateViewArray());
   }
 
   @Test
