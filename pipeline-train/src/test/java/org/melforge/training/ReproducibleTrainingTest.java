@@ -55,7 +55,7 @@ class ReproducibleTrainingTest {
   @BeforeAll
   static void writeTheTableInThreeLayouts() throws IOException {
     SparkSession spark = TestSpark.get();
-    features = SampleTables.write(spark, tmp.resolve("features")).nsynth();
+    features = SampleTables.writeNsynth(spark, tmp.resolve("features"));
     Dataset<Row> rows = spark.read().parquet(features);
     fiveFilesPerSplit = relaid(rows.repartition(5).write()
         .partitionBy(TensorTable.DATASET, TensorTable.SPLIT), "five");
@@ -102,13 +102,14 @@ class ReproducibleTrainingTest {
 
   /**
    * A JVM training each {@code preset=table} in turn ({@link #main}) into {@code output}, with the
-   * test's classpath and the options the submit scripts give.
+   * test's classpath and the options the submit scripts give, in Spark local mode as the embedded
+   * runner of {@code submit/train} does.
    */
   private static Process start(Path output, String... runs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(Arrays.asList(SparkRuntime.jvmOptions().trim().split("\\s+")));
-    cmd.addAll(List.of("-Dspark.master=local[2]", "-cp", System.getProperty("java.class.path"),
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
         ReproducibleTrainingTest.class.getName(), output.toString()));
     cmd.addAll(List.of(runs));
     Files.createDirectories(output);

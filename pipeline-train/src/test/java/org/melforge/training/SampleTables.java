@@ -21,11 +21,20 @@ public record SampleTables(String nsynth, String speech) {
 
   /** Runs the features job on the samples into {@code output}. */
   public static SampleTables write(SparkSession spark, Path output) {
-    new FeaturesJob(spark, FeaturesOptions.from(ConfigLoader.load(null, List.of(
-        "features.inputs=[{path=\"" + SAMPLES.resolve("nsynth-mini") + "\"}, {path=\""
-            + SAMPLES.resolve("librispeech-mini/LibriSpeech") + "\", split=hash}]",
-        "features.output=\"" + output + "\"")))).execute();
+    features(spark, output, "{path=\"" + SAMPLES.resolve("nsynth-mini") + "\"}, {path=\""
+        + SAMPLES.resolve("librispeech-mini/LibriSpeech") + "\", split=hash}");
     return new SampleTables(output.resolve("nsynth").toString(),
         output.resolve("speech").toString());
+  }
+
+  /** Runs the features job on the NSynth sample alone into {@code output}; its table folder. */
+  public static String writeNsynth(SparkSession spark, Path output) {
+    features(spark, output, "{path=\"" + SAMPLES.resolve("nsynth-mini") + "\"}");
+    return output.resolve("nsynth").toString();
+  }
+
+  private static void features(SparkSession spark, Path output, String inputs) {
+    new FeaturesJob(spark, FeaturesOptions.from(ConfigLoader.load(null, List.of(
+        "features.inputs=[" + inputs + "]", "features.output=\"" + output + "\"")))).execute();
   }
 }
