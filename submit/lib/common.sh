@@ -55,6 +55,8 @@ melforge_run() {
   fi
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   local cp; cp="$(melforge_classpath "$module")"
+  # The flags are split on spaces but never globbed: the serial filter's patterns hold '*' and '/'.
+  set -f
   # shellcheck disable=SC2086
   exec java $flags $log4j ${MELFORGE_JAVA_OPTS:-} -cp "$cp" "$main" "$@"
 }

@@ -51,4 +51,19 @@ expect 0 "\|--conf\|spark\.executor\.resource\.gpu\.amount=2\|--conf\|spark\.tas
   "$spark" MELFORGE_SUBMIT_ARGS="--master yarn" -- --gpus-per-executor 2 run --preset auddsr
 expect 0 "spark\.task\.resource\.gpu\.amount=0\.25\|--conf\|spark\.executor\.resource\.gpu\.discoveryScript=\./gpu-discovery\.sh\|.*-spark\.jar\|run\|--epochs\|3$" \
   "$spark" -- run --gpu-discovery-script ./gpu-discovery.sh --epochs 3 --gpus-per-task 0.25 --gpus-per-executor 4
+# The JVM flags reach java and spark-submit as conf/jvm.options has them, even the serial filter's
+# patterns run from a folder holding a path they match as a glob.
+filter="$(grep -m1 -- '^-Djdk.serialFilter=' "$repo/conf/jvm.options")"
+mkdir -p "$tmp/cwd/${filter//\*/x}"
+for env in "" "$spark"; do
+  out="$(cd "$tmp/cwd" && env -u SPARK_HOME MVN=false PATH="$tmp/bin:$PATH" $env "$tmp/submit/train" presets 2>&1)"
+  checks=$((checks + 1))
+  if [[ -n "$env" ]]; then
+    out="$(grep -- '^spark.executor.extraJavaOptions=' <<<"$out" | tr ' ' '\n')"
+  fi
+  if ! grep -qxF -- "$filter" <<<"$out"; then
+    echo "FAILED: submit/train presets (${env:-embedded}) did not pass $filter as it is: $out" >&2
+    exit 1
+  fi
+done
 echo "ok: $checks checks"
