@@ -28,15 +28,19 @@ class TensorBatchesTest {
       .add(TensorTable.ID, "string").add(TensorTable.N_MELS, "int").add(TensorTable.N_FRAMES, "int")
       .add(TensorTable.TENSOR, "binary");
 
-  /** Row {@code index} whose value at (m, f) is index * 100 + m * 10 + f. */
+  /** Row {@code index} whose value at (m, f) is (index * 100 + m * 10 + f) / 1000, in [0, 1). */
   private static Row row(int index, int mels, int frames) {
     ByteBuffer bytes = ByteBuffer.allocate(mels * frames * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     for (int m = 0; m < mels; m++) {
       for (int f = 0; f < frames; f++) {
-        bytes.putFloat(index * 100 + m * 10 + f);
+        bytes.putFloat(value(index, m, f));
       }
     }
     return new GenericRowWithSchema(new Object[] {"r" + index + ".w0000", mels, frames, bytes.array()}, SCHEMA);
+  }
+
+  private static float value(int index, int m, int f) {
+    return (index * 100 + m * 10 + f) / 1000f;
   }
 
   private static List<Row> rows(int n) {
@@ -67,7 +71,7 @@ class TensorBatchesTest {
       for (int i = 0; i < batch.size(0); i++) {
         for (int m = 0; m < MELS; m++) {
           for (int f = 0; f < FRAMES; f++) {
-            assertEquals((b * 2 + i) * 100 + m * 10 + f, batch.getFloat(i, 0, m, f), 0f, "row " + i + " of " + b);
+            assertEquals(value(b * 2 + i, m, f), batch.getFloat(i, 0, m, f), 0f, "row " + i + " of " + b);
           }
         }
       }
@@ -82,6 +86,17 @@ class TensorBatchesTest {
     Iterator<INDArray> none = new TensorBatches(MELS, FRAMES, 2, false).iterator(List.<Row>of().iterator());
     assertFalse(none.hasNext());
     assertThrows(NoSuchElementException.class, none::next);
+  }
+
+  @Test
+  void rowWithAValueThatIsNotFiniteOrOutOfRangeIsNamed() {
+    List<Row> rows = rows(2);
+    ByteBuffer bad = ByteBuffer.wrap(((byte[]) rows.get(1).get(3)).clone()).order(ByteOrder.LITTLE_ENDIAN);
+    bad.putFloat((1 * FRAMES + 2) * Float.BYTES, Float.NaN);
+    rows.set(1, new GenericRowWithSchema(new Object[] {"r1.w0000", MELS, FRAMES, bad.array()}, SCHEMA));
+    Iterator<INDArray> batches = new TensorBatches(MELS, FRAMES, 2, false).iterator(rows.iterator());
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, batches::next);
+    assertEquals("row 'r1.w0000' has a bad tensor: value NaN at (mel 1, frame 2)", e.getMessage());
   }
 
   @Test
