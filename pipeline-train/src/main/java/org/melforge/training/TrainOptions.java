@@ -15,7 +15,8 @@ import org.melforge.data.BadRows;
  * @param epochs epochs to train (in total, counting those of a resumed checkpoint)
  * @param batchSize examples per step
  * @param learningRate Adam learning rate
- * @param seed seed of initialisation, shuffling and noise
+ * @param seed seed of every random choice: initialisation, shuffling, VAE noise, k-means and
+ *     dead-code revival
  * @param trainSplit split trained on
  * @param validSplit split evaluated after each epoch ("" to skip)
  * @param maxBatchesPerEpoch cap on training steps per epoch (0: the whole split)
@@ -39,7 +40,7 @@ public record TrainOptions(String table, String output, int epochs, int batchSiz
       Setting.integer("epochs", 1, 1_000_000, "epochs in total"),
       Setting.integer("batch-size", 1, 1 << 16, "examples per step"),
       Setting.number("learning-rate", 0, 10, "Adam learning rate"),
-      Setting.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, "seed of init, shuffling, noise"),
+      Setting.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, "seed of init, shuffling, noise, k-means, revival"),
       Setting.string("train-split", "split trained on"),
       Setting.string("valid-split", "split evaluated after each epoch"),
       Setting.integer("max-batches-per-epoch", 0, Integer.MAX_VALUE, "cap on steps per epoch (0: all)"),
