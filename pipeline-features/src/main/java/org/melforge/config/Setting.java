@@ -13,7 +13,8 @@ import java.util.Optional;
 public record Setting(String path, Kind kind, String description, double min, double max, List<String> allowed) {
 
   /** The value kinds a key can hold. */
-  public enum Kind { INT, DOUBLE, STRING, OPTIONAL_STRING, BOOLEAN, CHOICE, OBJECT_LIST, STRING_MAP, INT_LIST }
+  public enum Kind { INT, DOUBLE, STRING, OPTIONAL_STRING, BOOLEAN, CHOICE, OBJECT_LIST, STRING_MAP, INT_LIST,
+    STRING_LIST }
 
   public static Setting integer(String path, long min, long max, String description) {
     return new Setting(path, Kind.INT, description, min, max, List.of());
@@ -43,6 +44,11 @@ public record Setting(String path, Kind kind, String description, double min, do
   /** A non-empty list of integers, each in [min, max]. */
   public static Setting integerList(String path, long min, long max, String description) {
     return new Setting(path, Kind.INT_LIST, description, min, max, List.of());
+  }
+
+  /** A non-empty list of non-empty strings (e.g. paths). */
+  public static Setting stringList(String path, String description) {
+    return new Setting(path, Kind.STRING_LIST, description, 0, 0, List.of());
   }
 
   /** A list of objects whose own keys are validated by the schema's element settings. */
@@ -88,6 +94,12 @@ public record Setting(String path, Kind kind, String description, double min, do
           yield values.isEmpty() ? Optional.of(displayPath + ": must not be empty (" + description + ")")
               : values.stream().map(v -> range(displayPath, v)).flatMap(Optional::stream).findFirst();
         }
+        case STRING_LIST -> {
+          List<String> values = config.getStringList(path);
+          yield values.isEmpty() || values.stream().anyMatch(String::isBlank)
+              ? Optional.of(displayPath + ": must be a non-empty list of non-empty strings ("
+                  + description + ")") : Optional.empty();
+        }
         case STRING_MAP -> {
           Config map = config.getConfig(path);
           map.entrySet().forEach(e -> map.getString(e.getKey()));
@@ -118,6 +130,7 @@ public record Setting(String path, Kind kind, String description, double min, do
       case OBJECT_LIST -> "a list of objects";
       case STRING_MAP -> "an object of string values";
       case INT_LIST -> "a list of integers";
+      case STRING_LIST -> "a list of strings";
     };
   }
 

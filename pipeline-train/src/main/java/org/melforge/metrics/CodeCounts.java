@@ -67,6 +67,19 @@ public final class CodeCounts implements Serializable {
     return dense != null ? dense[(int) code] : sparse.getOrDefault(code, 0L);
   }
 
+  /** Calls {@code action} with every code used at least once and its count, codes ascending. */
+  public void forEachUsed(java.util.function.BiConsumer<Long, Long> action) {
+    if (dense != null) {
+      for (int code = 0; code < dense.length; code++) {
+        if (dense[code] > 0) {
+          action.accept((long) code, dense[code]);
+        }
+      }
+    } else {
+      new java.util.TreeMap<>(sparse).forEach(action);
+    }
+  }
+
   /** Perplexity, used fraction and dead codes of these counts. */
   public CodeUsage usage() {
     long total = 0;

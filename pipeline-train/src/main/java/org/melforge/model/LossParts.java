@@ -13,7 +13,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * cannot score SameDiff output layers separately): {@code recon} (MSE), per quantizer
  * {@code <name>_loss}, for the VAE {@code kl_raw} (sum over dimensions of the batch-mean KL),
  * {@code kl_free_bits} (the same with each dimension clamped below at the free bits) and
- * {@code beta}; and {@code total}, the training objective.
+ * {@code beta}; and {@code total}, the training objective. {@link #perExample} gives the same parts
+ * for each example of the batch.
  */
 public final class LossParts {
 
@@ -48,6 +49,44 @@ public final class LossParts {
     return parts;
   }
 
+  /**
+   * The loss parts of each example of {@code batch}, arrays of batch length: {@code recon} (the
+   * example's MSE), per quantizer {@code <name>_loss} (mean over the example's positions), for the
+   * VAE {@code kl} (the example's KL summed over dimensions) and {@code total}: recon, plus the
+   * quantizer losses, plus beta times the example's KL with each dimension clamped below at the
+   * free bits. The batch's {@link #measure} clamps the batch-mean KL instead, so its {@code total}
+   * is not the mean of these.
+   */
+  public static Map<String, double[]> perExample(TokenizerModel model,
+      Map<String, INDArray> activations, MultiDataSet batch) {
+    INDArray x = batch.getFeatures(0);
+    long b = x.size(0);
+    Map<String, double[]> parts = new LinkedHashMap<>();
+    INDArray diff = activations.get(model.reconstructionVertex()).sub(x).reshape(b, -1);
+    double[] recon = diff.mul(diff).mean(1).toDoubleVector();
+    parts.put("recon", recon);
+    double[] total = recon.clone();
+    for (String name : model.bottlenecks()) {
+      INDArray act = activations.get(name);
+      double[] loss;
+      if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
+        loss = lossChannel(act).reshape(b, -1).mean(1).toDoubleVector();
+        parts.put(name + "_loss", loss);
+      } else {
+        INDArray kl = klPerExampleAndDimension(act);
+        parts.put("kl", kl.sum(1).toDoubleVector());
+        double beta = batch.getLabels(1).getDouble(0);
+        loss = Transforms.max(kl, model.spec().timbreVae().freeBits()).sum(1).muli(beta)
+            .toDoubleVector();
+      }
+      for (int i = 0; i < total.length; i++) {
+        total[i] += loss[i];
+      }
+    }
+    parts.put("total", total);
+    return parts;
+  }
+
   /** A quantizer output's per-position loss channel (B, h, w). */
   static INDArray lossChannel(INDArray quantizerOutput) {
     return quantizerOutput.get(NDArrayIndex.all(), NDArrayIndex.point(quantizerOutput.size(1) - 2),
@@ -73,8 +112,12 @@ public final class LossParts {
   }
 
   private static INDArray klPerDimension(INDArray gaussianOutput) {
+    return klPerExampleAndDimension(gaussianOutput).mean(0);
+  }
+
+  private static INDArray klPerExampleAndDimension(INDArray gaussianOutput) {
     INDArray m = mu(gaussianOutput);
     INDArray lv = logvar(gaussianOutput);
-    return lv.add(1.0).subi(m.mul(m)).subi(Transforms.exp(lv)).muli(-0.5).mean(0);
+    return lv.add(1.0).subi(m.mul(m)).subi(Transforms.exp(lv)).muli(-0.5);
   }
 }

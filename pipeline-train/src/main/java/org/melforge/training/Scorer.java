@@ -55,9 +55,10 @@ public final class Scorer implements AutoCloseable {
    * A batch of rows of one partition.
    *
    * @param ids the rows' ids, in batch order
+   * @param validFrames the rows' valid (non-padded) frames, in batch order
    * @param tensors the rows' tensors (B, 1, n_mels, n_frames)
    */
-  public record Batch(List<String> ids, INDArray tensors) {}
+  public record Batch(List<String> ids, List<Integer> validFrames, INDArray tensors) {}
 
   private static final AtomicLong BUILT = new AtomicLong();
   private static final int CACHED_SNAPSHOTS = 2;
@@ -126,7 +127,7 @@ public final class Scorer implements AutoCloseable {
       Snapshot s = shared.value();
       TokenizerModel model = s.borrow();
       try {
-        List<T> out = new java.util.ArrayList<>();
+        List<T> out = new ArrayList<>();
         function.apply(model, batches(partition, tensors)).forEachRemaining(out::add);
         return out.iterator();
       } finally {
@@ -136,13 +137,14 @@ public final class Scorer implements AutoCloseable {
   }
 
   /**
-   * The rows of {@code split} (id, shape and tensor) in id order, numbered and dealt into
+   * The rows of {@code split} (id, shape, valid frames and tensor) in id order, numbered and dealt into
    * partitions at batch boundaries: a sort by id (a total order, the same for any layout of the
    * table), then each row's position decides its batch and a batch's partition.
    */
   private JavaRDD<Row> inBatchOrder(FeatureTable table, String split) {
     Dataset<Row> rows = table.split(split)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR)
+        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.VALID_FRAMES,
+            TensorTable.TENSOR)
         .orderBy(TensorTable.ID);
     long batches = Math.max(1, (table.count(split) + batchSize - 1) / batchSize);
     int partitions = (int) Math.min(batches, jsc.defaultParallelism());
@@ -177,7 +179,8 @@ public final class Scorer implements AutoCloseable {
   }
 
   private static Iterator<Batch> batches(Iterator<Row> rows, TensorBatches tensors) {
-    List<String> ids = new java.util.ArrayList<>();
+    List<String> ids = new ArrayList<>();
+    List<Integer> valid = new ArrayList<>();
     Iterator<Row> recorded = new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -187,7 +190,8 @@ public final class Scorer implements AutoCloseable {
       @Override
       public Row next() {
         Row row = rows.next();
-        ids.add(row.getString(0));
+        ids.add(row.getAs(TensorTable.ID));
+        valid.add(row.getAs(TensorTable.VALID_FRAMES));
         return row;
       }
     };
@@ -201,9 +205,11 @@ public final class Scorer implements AutoCloseable {
       @Override
       public Batch next() {
         INDArray x = arrays.next();
-        List<String> batchIds = List.copyOf(ids.subList(0, (int) x.size(0)));
-        ids.subList(0, (int) x.size(0)).clear();
-        return new Batch(batchIds, x);
+        int n = (int) x.size(0);
+        Batch batch = new Batch(List.copyOf(ids.subList(0, n)), List.copyOf(valid.subList(0, n)), x);
+        ids.subList(0, n).clear();
+        valid.subList(0, n).clear();
+        return batch;
       }
     };
   }
