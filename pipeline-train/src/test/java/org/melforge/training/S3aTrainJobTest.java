@@ -27,6 +27,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melforge.config.CliRun;
 import org.melforge.checkpoint.Checkpoint;
 import org.melforge.checkpoint.Checkpoints;
 import org.melforge.checkpoint.OutputLease;
@@ -61,23 +62,14 @@ class S3aTrainJobTest {
   private static SparkSession spark;
   private static Configuration hadoop;
   private static S3Endpoint s3;
-  private static Outcome first;
+  private static CliRun first;
   private static List<String> afterFirst;
   private static List<String> keysAfterFirst;
   private static List<JsonNode> historyAfterFirst;
-  private static Outcome resumed;
+  private static CliRun resumed;
   private static List<String> afterResume;
   private static List<String> keysAfterResume;
 
-  /** Exit code, stdout and stderr of one {@link TrainCli#run}. */
-  private record Outcome(int code, String out, String err) {
-
-    /** The JSON line the command line prints last. */
-    JsonNode result() throws IOException {
-      List<String> lines = out.lines().toList();
-      return JSON.readTree(lines.get(lines.size() - 1));
-    }
-  }
 
   @BeforeAll
   static void trainAndResume() throws Exception {
@@ -105,7 +97,7 @@ class S3aTrainJobTest {
     }
   }
 
-  private static Outcome train(String... extra) {
+  private static CliRun train(String... extra) {
     List<String> args = new ArrayList<>(List.of("run", "--preset", PRESET, "--table", TABLE,
         "--output", OUTPUT, "sharing.mode=single", "train.batch-size=4",
         "train.max-batches-per-epoch=1", "train.seed=7"));
@@ -113,20 +105,8 @@ class S3aTrainJobTest {
     return run(args.toArray(String[]::new));
   }
 
-  private static Outcome run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = TrainCli.run(args);
-      return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(TrainCli::run, args);
   }
 
   /** Every file below {@code uri}, relative to it and sorted, as the Hadoop file system lists them. */
@@ -164,7 +144,7 @@ class S3aTrainJobTest {
   @Test
   void aRunWritesItsCheckpointAndHistoriesIntoTheBucket() throws IOException {
     assertEquals(TrainCli.OK, first.code(), first.err());
-    JsonNode result = first.result();
+    JsonNode result = JSON.readTree(first.lastLine());
     assertEquals(List.of(0, 1, 1L), List.of(result.path("start_epoch").asInt(),
         result.path("epochs").asInt(), result.path("global_step").asLong()), result.toString());
     assertEquals(OUTPUT + "/epoch-0001", result.path("last_checkpoint").asText());
@@ -191,7 +171,7 @@ class S3aTrainJobTest {
   @Test
   void resumeContinuesTheGlobalStepAndKeepsTheHistory() throws IOException {
     assertEquals(TrainCli.OK, resumed.code(), resumed.err());
-    JsonNode result = resumed.result();
+    JsonNode result = JSON.readTree(resumed.lastLine());
     assertEquals(List.of(1, 2, 2L), List.of(result.path("start_epoch").asInt(),
         result.path("epochs").asInt(), result.path("global_step").asLong()), result.toString());
     assertTrue(afterResume.containsAll(afterFirst), afterResume::toString);
@@ -227,7 +207,7 @@ class S3aTrainJobTest {
     String held = ROOT + "/held";
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(held);
     try (OutputLease lease = OutputLease.acquire(root.getFileSystem(hadoop), root, "another train job")) {
-      Outcome r = run("run", "--preset", PRESET, "--table", TABLE, "--output", held, "--epochs", "1",
+      CliRun r = run("run", "--preset", PRESET, "--table", TABLE, "--output", held, "--epochs", "1",
           "sharing.mode=single", "train.max-batches-per-epoch=1");
       assertEquals(TrainCli.USAGE, r.code(), r.err());
       assertTrue(r.err().contains("is in use by run") && r.err().contains("another train job"), r.err());

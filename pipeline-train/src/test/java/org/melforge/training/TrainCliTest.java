@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melforge.config.CliRun;
 import org.melforge.config.ConfigLoader;
 import org.melforge.config.Setting;
 import org.melforge.features.FeaturesJob;
@@ -45,26 +46,12 @@ class TrainCliTest {
     nsynth = tmp.resolve("features/nsynth").toString();
   }
 
-  /** Exit code, stdout and stderr of one {@link TrainCli#run}. */
-  private record Outcome(int code, String out, String err) {}
 
-  private static Outcome run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = TrainCli.run(args);
-      return new Outcome(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(TrainCli::run, args);
   }
 
-  private static Outcome tinyRun(Path output, String... extra) {
+  private static CliRun tinyRun(Path output, String... extra) {
     List<String> args = new java.util.ArrayList<>(List.of("run", "--preset", "vqvae-80x128-tiny",
         "--table", nsynth, "--output", output.toString(), "--epochs", "1",
         "train.max-batches-per-epoch=1"));
@@ -75,7 +62,7 @@ class TrainCliTest {
   @Test
   void tinyRunExitsZeroAndWritesItsCheckpoint() {
     Path output = tmp.resolve("run");
-    Outcome r = tinyRun(output);
+    CliRun r = tinyRun(output);
 
     assertEquals(TrainCli.OK, r.code(), r.err());
     assertTrue(r.out().contains("trained vqvae-80x128-tiny: epochs 1..1, 1 steps, checkpoint "), r.out());
@@ -86,7 +73,7 @@ class TrainCliTest {
 
   @Test
   void unknownPresetExitsTwoListingThePresets() {
-    Outcome r = run("run", "--preset", "vqvae-huge", "--table", nsynth, "--output",
+    CliRun r = run("run", "--preset", "vqvae-huge", "--table", nsynth, "--output",
         tmp.resolve("never").toString());
     assertEquals(TrainCli.USAGE, r.code());
     assertTrue(r.err().contains("unknown preset 'vqvae-huge'"), r.err());
@@ -97,22 +84,22 @@ class TrainCliTest {
   @Test
   void configurationErrorsExitTwoNamingEveryKeyBeforeAnyWork() {
     Path output = tmp.resolve("bad-config");
-    Outcome misspelt = tinyRun(output, "train.epoch=3");
+    CliRun misspelt = tinyRun(output, "train.epoch=3");
     assertEquals(TrainCli.USAGE, misspelt.code());
     assertTrue(misspelt.err().contains("train.epoch") && misspelt.err().contains("did you mean 'epochs'"),
         misspelt.err());
 
-    Outcome badValue = tinyRun(output, "model.vq.codebook-update=sgd");
+    CliRun badValue = tinyRun(output, "model.vq.codebook-update=sgd");
     assertEquals(TrainCli.USAGE, badValue.code());
     assertTrue(badValue.err().contains("model.vq.codebook-update: 'sgd' is not one of [ema, loss]"),
         badValue.err());
 
-    Outcome sectionTypo = tinyRun(output, "model.vq.num-embedings=8");
+    CliRun sectionTypo = tinyRun(output, "model.vq.num-embedings=8");
     assertEquals(TrainCli.USAGE, sectionTypo.code());
     assertTrue(sectionTypo.err().contains(
         "model.vq.num-embedings: unknown key (did you mean 'vq.num-embeddings'?)"), sectionTypo.err());
 
-    Outcome both = tinyRun(output, "model.vq.codebook-update=sgd", "train.epoch=3", "train.batch-size=0");
+    CliRun both = tinyRun(output, "model.vq.codebook-update=sgd", "train.epoch=3", "train.batch-size=0");
     assertEquals(TrainCli.USAGE, both.code());
     for (String key : List.of("model.vq.codebook-update", "train.epoch", "train.batch-size")) {
       assertTrue(both.err().contains(key), key + " in " + both.err());
@@ -122,11 +109,11 @@ class TrainCliTest {
 
   @Test
   void unknownOptionAndVerbExitTwo() {
-    Outcome option = run("run", "--preset", "vqvae-80x128-tiny", "--tabel", nsynth);
+    CliRun option = run("run", "--preset", "vqvae-80x128-tiny", "--tabel", nsynth);
     assertEquals(TrainCli.USAGE, option.code());
     assertTrue(option.err().contains("unknown option '--tabel'"), option.err());
 
-    Outcome verb = run("fit");
+    CliRun verb = run("fit");
     assertEquals(TrainCli.USAGE, verb.code());
     assertTrue(verb.err().contains("unknown verb 'fit'") && verb.err().contains("usage:"), verb.err());
     assertEquals(TrainCli.USAGE, run().code());
@@ -134,7 +121,7 @@ class TrainCliTest {
 
   @Test
   void presetsPrintsEveryPresetWithItsFamilyAndInput() {
-    Outcome r = run("presets");
+    CliRun r = run("presets");
     assertEquals(TrainCli.OK, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(Presets.NAMES.size(), lines.size(), r.out());
@@ -147,7 +134,7 @@ class TrainCliTest {
 
   @Test
   void keysPrintsEveryModelTrainAndSharingKeyWithItsDefault() {
-    Outcome r = run("keys");
+    CliRun r = run("keys");
     assertEquals(TrainCli.OK, r.code(), r.err());
     List<String> lines = r.out().lines().toList();
     assertEquals(ModelSpec.SCHEMA.settings().size() + TrainOptions.SCHEMA.settings().size()

@@ -35,6 +35,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melforge.config.CliRun;
 import org.melforge.checkpoint.Checkpoint;
 import org.melforge.checkpoint.Checkpoints;
 import org.melforge.checkpoint.OutputLease;
@@ -66,26 +67,12 @@ class TrainFailsLoudlyTest {
         .first().getString(0);
   }
 
-  private record Outcome(int code, String out, String err) {}
 
-  private static Outcome run(String... args) {
-    PrintStream out = System.out;
-    PrintStream err = System.err;
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-      int code = TrainCli.run(args);
-      return new Outcome(code, o.toString(StandardCharsets.UTF_8),
-          e.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(out);
-      System.setErr(err);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(TrainCli::run, args);
   }
 
-  private static Outcome train(String table, Path output, String... extra) {
+  private static CliRun train(String table, Path output, String... extra) {
     List<String> args = new ArrayList<>(List.of("run", "--preset", PRESET, "--table", table,
         "--output", output.toString(), "train.max-batches-per-epoch=1", "sharing.mode=single"));
     if (!List.of(extra).contains("--epochs")) {
@@ -125,18 +112,18 @@ class TrainFailsLoudlyTest {
   void aNonFiniteOrOutOfRangeTensorStopsTheRunNamingTheRowOrIsSkippedWhenAsked()
       throws IOException {
     String nan = tableWith("nan", firstId, Float.NaN);
-    Outcome stopped = train(nan, tmp.resolve("nan-run"));
+    CliRun stopped = train(nan, tmp.resolve("nan-run"));
     assertEquals(TrainCli.USAGE, stopped.code(), stopped.err());
     assertTrue(stopped.err().contains(firstId + " (value NaN at (mel 3, frame 5))")
         && stopped.err().contains("train.bad-rows = skip"), stopped.err());
     assertFalse(Files.exists(tmp.resolve("nan-run").resolve("epoch-0001")), "nothing trained");
 
     String big = tableWith("big", firstId, 1.5f);
-    Outcome refused = train(big, tmp.resolve("big-run"));
+    CliRun refused = train(big, tmp.resolve("big-run"));
     assertEquals(TrainCli.USAGE, refused.code(), refused.err());
     assertTrue(refused.err().contains("value 1.5 outside [-1.0, 1.0]"), refused.err());
 
-    Outcome skipped = train(nan, tmp.resolve("skip-run"), "train.bad-rows=skip");
+    CliRun skipped = train(nan, tmp.resolve("skip-run"), "train.bad-rows=skip");
     assertEquals(TrainCli.OK, skipped.code(), skipped.err());
     Checkpoint c = Checkpoint.open(tmp.resolve("skip-run").toString(), new Configuration());
     long all = spark.read().parquet(nsynth).count();
@@ -161,7 +148,7 @@ class TrainFailsLoudlyTest {
       bytes[bytes.length / 3 + i] ^= 0x55;
     }
     Files.write(file, bytes);
-    Outcome r = train(copy, tmp.resolve("flipped-run"));
+    CliRun r = train(copy, tmp.resolve("flipped-run"));
     assertEquals(TrainCli.USAGE, r.code(), r.err());
     assertTrue(r.err().contains("cannot be read") && r.err().contains(file.getFileName()
         .toString()), r.err());
@@ -173,7 +160,7 @@ class TrainFailsLoudlyTest {
     FileSystem fs = FileSystem.getLocal(new Configuration());
     try (OutputLease held = OutputLease.acquire(fs, new org.apache.hadoop.fs.Path(
         output.toUri()), "another train job")) {
-      Outcome r = train(nsynth, output);
+      CliRun r = train(nsynth, output);
       assertEquals(TrainCli.USAGE, r.code(), r.err());
       assertTrue(r.err().contains("is in use by run") && r.err().contains("another train job")
           && r.err().contains("process " + ProcessHandle.current().pid()), r.err());
@@ -188,14 +175,14 @@ class TrainFailsLoudlyTest {
     Path output = tmp.resolve("used");
     assertEquals(TrainCli.OK, train(nsynth, output, "--epochs", "2").code());
     assertEquals(List.of("epoch-0001", "epoch-0002"), folders(output));
-    Outcome refused = train(nsynth, output);
+    CliRun refused = train(nsynth, output);
     assertEquals(TrainCli.USAGE, refused.code(), refused.err());
     assertTrue(refused.err().contains("already holds checkpoints [epoch-0001, epoch-0002] and a"
         + " metrics history") && refused.err().contains("--resume")
         && refused.err().contains("--overwrite"), refused.err());
     assertEquals(List.of("epoch-0001", "epoch-0002"), folders(output), "left intact");
 
-    Outcome replaced = train(nsynth, output, "--overwrite");
+    CliRun replaced = train(nsynth, output, "--overwrite");
     assertEquals(TrainCli.OK, replaced.code(), replaced.err());
     assertEquals(List.of("epoch-0001"), folders(output), "no stale higher checkpoint remains");
     assertEquals(1, JsonLines.read(output.resolve(MetricsHistory.JSONL)).size());
@@ -207,12 +194,12 @@ class TrainFailsLoudlyTest {
     assertEquals(TrainCli.OK, train(nsynth, output, "--epochs", "2").code());
     Files.writeString(output.resolve("epoch-0002").resolve(Checkpoints.INFO), "{}");
     Files.deleteIfExists(output.resolve("epoch-0002").resolve("." + Checkpoints.INFO + ".crc"));
-    Outcome fallback = train(nsynth, output, "--epochs", "2", "--resume");
+    CliRun fallback = train(nsynth, output, "--epochs", "2", "--resume");
     assertEquals(TrainCli.OK, fallback.code(), fallback.err());
     assertTrue(fallback.out().contains("epochs 2..2"), fallback.out());
 
     Files.delete(output.resolve(MetricsHistory.JSONL));
-    Outcome lost = train(nsynth, output, "--epochs", "3", "--resume");
+    CliRun lost = train(nsynth, output, "--epochs", "3", "--resume");
     assertEquals(TrainCli.USAGE, lost.code(), lost.err());
     assertTrue(lost.err().contains("lacks the rows of epochs [1, 2]"), lost.err());
     assertEquals(List.of("epoch-0001", "epoch-0002"), folders(output));
@@ -254,7 +241,7 @@ class TrainFailsLoudlyTest {
     Path output = tmp.resolve("diverged");
     assertEquals(TrainCli.OK, train(nsynth, output).code());
     poisonParameters(output.resolve("epoch-0001"));
-    Outcome r = train(nsynth, output, "--epochs", "2", "--resume");
+    CliRun r = train(nsynth, output, "--epochs", "2", "--resume");
     assertEquals(TrainCli.FAILED, r.code(), r.err());
     assertTrue(r.err().contains("epoch 2 round 1: training loss is not finite")
         && r.err().contains("stopped without a checkpoint"), r.err());
@@ -266,13 +253,13 @@ class TrainFailsLoudlyTest {
   @Test
   void anUnwritableOutputOrATakenTransportPortExitTwoBeforeTraining() throws IOException {
     Path file = Files.writeString(tmp.resolve("a-file"), "not a folder");
-    Outcome unwritable = train(nsynth, file.resolve("out"));
+    CliRun unwritable = train(nsynth, file.resolve("out"));
     assertEquals(TrainCli.USAGE, unwritable.code(), unwritable.err());
     assertTrue(unwritable.err().contains("is not writable"), unwritable.err());
 
     try (DatagramSocket taken = new DatagramSocket(0)) {
       int port = taken.getLocalPort();
-      Outcome r = train(nsynth, tmp.resolve("port-run"), "sharing.mode=shared",
+      CliRun r = train(nsynth, tmp.resolve("port-run"), "sharing.mode=shared",
           "sharing.port=" + port);
       assertEquals(TrainCli.USAGE, r.code(), r.err());
       assertTrue(r.err().contains("sharing.port: UDP port " + port + " is in use"), r.err());
