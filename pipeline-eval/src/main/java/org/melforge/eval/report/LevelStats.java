@@ -41,11 +41,18 @@ public record LevelStats(String name, String kind, long codebookSize, long[] usa
   /** {@link #kind()} of a gaussian (VAE) level. */
   public static final String GAUSSIAN = "gaussian";
 
-  /** Checks the name and kind; a null {@code topCodes} becomes empty. */
+  /**
+   * Checks the name and kind, and that a gaussian level has its per-dimension values; a null
+   * {@code topCodes} becomes empty.
+   */
   public LevelStats {
     Objects.requireNonNull(name, "name");
     if (!CODES.equals(kind) && !GAUSSIAN.equals(kind)) {
       throw new IllegalArgumentException("kind must be codes or gaussian: " + kind);
+    }
+    if (GAUSSIAN.equals(kind)) {
+      Objects.requireNonNull(klPerDimension, "klPerDimension");
+      Objects.requireNonNull(muVariance, "muVariance");
     }
     topCodes = topCodes == null ? List.of() : List.copyOf(topCodes);
   }
