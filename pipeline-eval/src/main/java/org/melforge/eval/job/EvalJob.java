@@ -183,7 +183,7 @@ public final class EvalJob implements SparkJob<EvalResult> {
     if (options.report()) {
       group.describe("eval report");
       Path path = new Path(start.output(), REPORT);
-      //TMP ReportBuilder.write(spark, options, start.table(), start.profile(), outcomes, path);
+      ReportBuilder.write(spark, options, start.table(), start.profile(), outcomes, path);
       report = path.toString();
     }
     EvalResult result = new EvalResult(start.output().toString(), start.table().path(),

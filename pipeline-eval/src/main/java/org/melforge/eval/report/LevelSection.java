@@ -4,6 +4,7 @@ import static org.melforge.eval.report.Html.text;
 import static org.melforge.eval.report.Numbers.format;
 
 import java.util.List;
+import org.melforge.eval.metrics.Distribution;
 
 /**
  * One bottleneck level: for codes its usage numbers, usage chart, most used codes and codebook

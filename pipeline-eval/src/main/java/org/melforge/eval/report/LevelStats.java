@@ -2,6 +2,7 @@ package org.melforge.eval.report;
 
 import java.util.List;
 import java.util.Objects;
+import org.melforge.eval.metrics.Distribution;
 
 /**
  * Statistics of one bottleneck level over the evaluated split. A {@link #CODES} level (a vector

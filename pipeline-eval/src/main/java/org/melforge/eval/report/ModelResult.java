@@ -3,6 +3,7 @@ package org.melforge.eval.report;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.melforge.eval.metrics.Distribution;
 
 /**
  * Evaluation of one checkpoint on the report's split.

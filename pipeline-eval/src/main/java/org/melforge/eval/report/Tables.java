@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import org.melforge.eval.metrics.Distribution;
 
 /**
  * The page's tables: a summary per model, the side-by-side comparison of models and the

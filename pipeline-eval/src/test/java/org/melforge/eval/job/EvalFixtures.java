@@ -25,7 +25,7 @@ import org.melforge.training.TrainOptions;
  * features job on the bundled corpora) and a tiny checkpoint of every model family trained on its
  * table (one epoch of a few steps, one JVM), under {@code target/eval-fixtures}.
  */
-final class EvalFixtures {
+public final class EvalFixtures {
 
   /** The tiny preset of each family and the table it is trained on. */
   static final Map<String, String> PRESETS = Map.of("vqvae-80x128-tiny", "nsynth",
@@ -33,9 +33,9 @@ final class EvalFixtures {
 
   private static EvalFixtures fixtures;
 
-  final SparkSession spark;
-  final Path root;
-  final SampleTables tables;
+  private final SparkSession spark;
+  private final Path root;
+  private final SampleTables tables;
   private final Map<String, Path> runs = new LinkedHashMap<>();
 
   private EvalFixtures(SparkSession spark, Path root) {
@@ -44,7 +44,7 @@ final class EvalFixtures {
     this.tables = SampleTables.write(spark, root.resolve("features"));
   }
 
-  static synchronized EvalFixtures get() {
+  public static synchronized EvalFixtures get() {
     if (fixtures == null) {
       Path root = Path.of("target/eval-fixtures").toAbsolutePath();
       delete(root);
@@ -53,13 +53,22 @@ final class EvalFixtures {
     return fixtures;
   }
 
+  public SparkSession spark() {
+    return spark;
+  }
+
+  /** The folder of the fixtures; tests write below it. */
+  public Path root() {
+    return root;
+  }
+
   /** The table folder {@code preset} is trained on. */
-  String table(String preset) {
+  public String table(String preset) {
     return PRESETS.get(preset).equals("nsynth") ? tables.nsynth() : tables.speech();
   }
 
   /** The training output of {@code preset}, trained on first use. */
-  synchronized Path run(String preset) {
+  public synchronized Path run(String preset) {
     return runs.computeIfAbsent(preset, p -> {
       Path output = root.resolve("train").resolve(p);
       Config c = TinyPresets.config(p, "train.table=\"" + table(p) + "\"",

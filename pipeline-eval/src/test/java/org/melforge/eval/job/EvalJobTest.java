@@ -42,19 +42,19 @@ class EvalJobTest {
   @BeforeAll
   static void fixtures() {
     fx = EvalFixtures.get();
-    hadoop = fx.spark.sparkContext().hadoopConfiguration();
+    hadoop = fx.spark().sparkContext().hadoopConfiguration();
   }
 
   private static EvalResult evaluate(String preset, String split, String name) {
     EvalOptions options = EvalFixtures.options(List.of(fx.run(preset).toString()),
-        fx.table(preset), split, fx.root.resolve("eval").resolve(name), "eval.report=false");
-    return new EvalJob(fx.spark, options).execute();
+        fx.table(preset), split, fx.root().resolve("eval").resolve(name), "eval.report=false");
+    return new EvalJob(fx.spark(), options).execute();
   }
 
   /** The table's rows of {@code split} by id: tensor and valid frames. */
   private static Map<String, Row> rows(String table, String split) {
     Map<String, Row> out = new TreeMap<>();
-    fx.spark.read().parquet(table).where("split = '" + split + "'")
+    fx.spark().read().parquet(table).where("split = '" + split + "'")
         .select(TensorTable.ID, TensorTable.TENSOR, TensorTable.VALID_FRAMES, TensorTable.N_MELS,
             TensorTable.N_FRAMES).collectAsList().forEach(r -> out.put(r.getString(0), r));
     return out;
@@ -78,7 +78,7 @@ class EvalJobTest {
     EvalResult result = evaluate(preset, "train", "vq-metrics");
     EvalResult.Evaluated e = result.checkpoints().get(0);
     TokenizerModel model = Checkpoint.open(e.path(), hadoop).model();
-    List<Row> examples = fx.spark.read().parquet(e.folder() + "/examples").collectAsList();
+    List<Row> examples = fx.spark().read().parquet(e.folder() + "/examples").collectAsList();
     Map<String, Row> table = rows(fx.table(preset), "train");
     assertEquals(table.keySet(), new java.util.TreeSet<>(examples.stream()
         .map(r -> r.<String>getAs("id")).toList()));
@@ -107,7 +107,7 @@ class EvalJobTest {
     EvalResult.Evaluated e = result.checkpoints().get(0);
     JsonNode summary = JSON.readTree(Files.readString(Path.of(e.folder().replace("file:", ""),
         "summary.json")));
-    List<Row> examples = fx.spark.read().parquet(e.folder() + "/examples").collectAsList();
+    List<Row> examples = fx.spark().read().parquet(e.folder() + "/examples").collectAsList();
     double[] mse = examples.stream().mapToDouble(r -> r.getAs("mse")).toArray();
     Distribution expected = Distribution.of(mse);
     JsonNode got = summary.at("/metrics/mse");

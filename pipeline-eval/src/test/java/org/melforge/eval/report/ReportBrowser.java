@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * <p>Requests Chromium makes on its own behalf (component and extension updates, account checks;
  * their initiator is "not an origin" in the net log) are not the page's and are listed apart.
  */
-final class ReportBrowser {
+public final class ReportBrowser {
 
   static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   static final int TIMEOUT_SECONDS = 90;
@@ -65,14 +65,14 @@ final class ReportBrowser {
    * @param reportErrors the text of the element {@code report-errors}, empty when absent
    * @param screenshot the screenshot, {@link #WIDTH} by {@link #HEIGHT}
    */
-  record Result(String dom, List<String> consoleErrors, List<String> externalRequests,
+  public record Result(String dom, List<String> consoleErrors, List<String> externalRequests,
       List<String> browserRequests, int chartContainers, int drawnCharts, int dataCharts,
       String reportErrors, Path screenshot) {}
 
   private ReportBrowser() {}
 
   /** Opens {@code html} in Chromium, writing logs, net logs and the screenshot to {@code work}. */
-  static Result open(Path html, Path work) throws IOException, InterruptedException {
+  public static Result open(Path html, Path work) throws IOException, InterruptedException {
     if (!Files.isExecutable(CHROMIUM)) {
       fail("Debian's chromium is missing at " + CHROMIUM + ": install it (apt-get install "
           + "chromium), as .ci/run does; the report's browser check needs a real browser");

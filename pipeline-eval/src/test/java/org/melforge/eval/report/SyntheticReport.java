@@ -13,6 +13,7 @@ import javax.sound.sampled.AudioFileFormat;
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
 import javax.sound.sampled.AudioSystem;
+import org.melforge.eval.metrics.Distribution;
 
 /**
  * A report of two models for the report tests: a VQ model with two code levels and a VAE with a
