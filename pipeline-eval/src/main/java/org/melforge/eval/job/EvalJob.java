@@ -94,8 +94,9 @@ public final class EvalJob implements SparkJob<EvalResult> {
       Compatibility.check(c, table, profile, options.allowChangedTable());
       checkpoints.add(c);
     }
-    Path output = new Path(options.output());
-    FileSystem fs = fileSystem(output, hadoop);
+    Path given = new Path(options.output());
+    FileSystem fs = fileSystem(given, hadoop);
+    Path output = fs.makeQualified(given);
     OutputLease lease = claim(fs, output);
     try {
       clearEarlier(fs, output);
@@ -175,8 +176,18 @@ public final class EvalJob implements SparkJob<EvalResult> {
       Path folder = new Path(start.output(), unique(folderName(c.id()), folders));
       LOG.info("eval[{}]: {} examples of split '{}' of {} -> {}", c.id(),
           start.table().count(options.split()), options.split(), start.table().path(), folder);
-      outcomes.add(new CheckpointEvaluation(spark, options, start.table(), start.profile(), c,
-          folder).run());
+      long began = System.nanoTime();
+      Outcome outcome = new CheckpointEvaluation(spark, options, start.table(), start.profile(), c,
+          folder).run();
+      double seconds = (System.nanoTime() - began) / 1e9;
+      LOG.info("eval[{}]: {} of {} checkpoint(s) done, {} examples in {} s ({} examples/s):"
+              + " valid-frame MSE {}, PSNR {} dB, SSIM {}", c.id(), outcomes.size() + 1,
+          start.checkpoints().size(), start.table().count(options.split()),
+          String.format("%.1f", seconds),
+          String.format("%.1f", start.table().count(options.split()) / seconds),
+          outcome.evaluated().mseValid(), outcome.evaluated().psnrValid(),
+          outcome.evaluated().ssimValid());
+      outcomes.add(outcome);
       lease.check();
     }
     String report = null;

@@ -49,6 +49,18 @@ class EvalCliTest {
   }
 
   @Test
+  void theVaeAndAVqVaeInOneReportThatABrowserRenders() throws Exception {
+    Path output = out.resolve("compare-nsynth");
+    CliRun r = eval(run(fx.table("timbre-vae-tiny"), output, "--split", "train", "--checkpoint",
+        fx.run("timbre-vae-tiny").toString(), "--checkpoint", fx.run("vqvae-80x128-tiny").toString(),
+        "eval.griffin-lim-iterations=4").toArray(String[]::new));
+    assertEquals(Cli.OK, r.code(), r.err());
+    String html = rendered(output);
+    assertTrue(html.contains("posterior means by label") && html.contains("instrument_family"),
+        "the timbre map, and groups by instrument family");
+  }
+
+  @Test
   void twoCheckpointsInOneReportThatABrowserRenders() throws Exception {
     String vq = fx.run("vqvae-128x320-tiny").toString();
     String auddsr = fx.run("auddsr-tiny").toString();
@@ -68,15 +80,7 @@ class EvalCliTest {
     }
     Path report = output.resolve("report.html");
     assertTrue(Files.exists(output.resolve("eval.json")));
-    ReportBrowser.Result seen = ReportBrowser.open(report, output.resolve("browser"));
-    assertEquals(List.of(), seen.consoleErrors());
-    assertEquals(List.of(), seen.externalRequests());
-    assertEquals("", seen.reportErrors().strip());
-    assertTrue(seen.chartContainers() > 0);
-    assertEquals(seen.chartContainers(), seen.drawnCharts(), "every chart drawn");
-    assertEquals(seen.chartContainers(), seen.dataCharts());
-    String html = Files.readString(report);
-    assertTrue(html.contains("data:audio/wav;base64,"), "audio players");
+    rendered(output);
 
     CliRun again = eval(args.toArray(String[]::new));
     assertEquals(Cli.USAGE, again.code());
@@ -88,6 +92,24 @@ class EvalCliTest {
     CliRun replaced = eval(overwrite.toArray(String[]::new));
     assertEquals(Cli.OK, replaced.code(), replaced.err());
     assertTrue(Files.notExists(report), "the earlier report is replaced, not left stale");
+  }
+
+  /**
+   * Opens the report in {@code output} in Chromium: no error, no request, every chart drawn, audio
+   * players; returns its HTML.
+   */
+  private static String rendered(Path output) throws Exception {
+    Path report = output.resolve("report.html");
+    ReportBrowser.Result seen = ReportBrowser.open(report, output.resolve("browser"));
+    assertEquals(List.of(), seen.consoleErrors());
+    assertEquals(List.of(), seen.externalRequests());
+    assertEquals("", seen.reportErrors().strip());
+    assertTrue(seen.chartContainers() > 0);
+    assertEquals(seen.chartContainers(), seen.drawnCharts(), "every chart drawn");
+    assertEquals(seen.chartContainers(), seen.dataCharts());
+    String html = Files.readString(report);
+    assertTrue(html.contains("data:audio/wav;base64,"), "audio players");
+    return html;
   }
 
   @Test
