@@ -168,6 +168,27 @@ class EvalCliTest {
   }
 
   @Test
+  void aTableRewrittenSinceTrainingIsRefusedUnlessAllowed() throws Exception {
+    Path copy = out.resolve("rewritten");
+    copyTree(Path.of(fx.table("vqvae-80x128-tiny")), copy.resolve("nsynth"));
+    Path stats = copy.resolve("nsynth.stats.json");
+    Files.copy(Path.of(fx.table("vqvae-80x128-tiny") + ".stats.json"), stats);
+    Path trained = fx.train("vqvae-80x128-tiny", copy.resolve("nsynth").toString(),
+        copy.resolve("train"));
+    Files.writeString(stats, Files.readString(stats) + "\n");
+    List<String> args = run(copy.resolve("nsynth").toString(), out.resolve("rewritten-eval"),
+        "--checkpoint", trained.toString(), "eval.report=false");
+    CliRun refused = eval(args.toArray(String[]::new));
+    assertEquals(Cli.USAGE, refused.code());
+    assertTrue(refused.err().contains("was rewritten after checkpoint")
+        && refused.err().contains("eval.allow-changed-table"), refused.err());
+    List<String> allowed = new ArrayList<>(args);
+    allowed.add("eval.allow-changed-table=true");
+    CliRun evaluated = eval(allowed.toArray(String[]::new));
+    assertEquals(Cli.OK, evaluated.code(), evaluated.err());
+  }
+
+  @Test
   void keysListsEveryEvalAndExportKey() {
     CliRun keys = eval("keys");
     assertEquals(Cli.OK, keys.code());

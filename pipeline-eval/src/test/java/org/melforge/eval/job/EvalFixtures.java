@@ -67,17 +67,19 @@ public final class EvalFixtures {
     return PRESETS.get(preset).equals("nsynth") ? tables.nsynth() : tables.speech();
   }
 
-  /** The training output of {@code preset}, trained on first use. */
+  /** The training output of {@code preset} on its table, trained on first use. */
   public synchronized Path run(String preset) {
-    return runs.computeIfAbsent(preset, p -> {
-      Path output = root.resolve("train").resolve(p);
-      Config c = TinyPresets.config(p, "train.table=\"" + table(p) + "\"",
-          "train.output=\"" + output + "\"", "train.epochs=1", "train.batch-size=4",
-          "train.max-batches-per-epoch=3", "train.seed=3", "sharing.mode=single");
-      new TrainJob(spark, ModelSpec.from(c), TrainOptions.from(c), SharingOptions.from(c))
-          .execute();
-      return output;
-    });
+    return runs.computeIfAbsent(preset,
+        p -> train(p, table(p), root.resolve("train").resolve(p)));
+  }
+
+  /** Trains {@code preset} on {@code table} into {@code output} (one epoch of a few steps). */
+  public Path train(String preset, String table, Path output) {
+    Config c = TinyPresets.config(preset, "train.table=\"" + table + "\"",
+        "train.output=\"" + output + "\"", "train.epochs=1", "train.batch-size=4",
+        "train.max-batches-per-epoch=3", "train.seed=3", "sharing.mode=single");
+    new TrainJob(spark, ModelSpec.from(c), TrainOptions.from(c), SharingOptions.from(c)).execute();
+    return output;
   }
 
   /** The options of an evaluation of {@code checkpoints} on {@code table}'s {@code split}. */
