@@ -25,7 +25,8 @@ public final class CorpusReader {
    * The catalog of {@code input}, with exactly {@link Catalog#SCHEMA}. Source paths are fully
    * qualified Hadoop URIs.
    *
-   * @throws IllegalArgumentException when the corpus root does not exist or is not a folder
+   * @throws IllegalArgumentException when the corpus root does not exist or is not a folder, or
+   *     when the input asks for {@code split = group} and its (detected) layout has no group key
    * @throws UncheckedIOException when the corpus cannot be listed
    */
   public static Dataset<Row> catalog(SparkSession spark, CorpusInput input) {
@@ -36,6 +37,7 @@ public final class CorpusReader {
       Path root = fs.makeQualified(given);
       requireFolder(fs, root, "dataset " + input.dataset());
       Layout layout = input.layout() != null ? input.layout() : Layout.detect(fs, root);
+      CorpusInput.requireGroupKey(input.path(), layout, input.splitMode());
       JavaRDD<Row> rows = switch (layout) {
         case NSYNTH -> NsynthCatalog.rows(jsc, fs, root, input);
         case LIBRISPEECH -> LibriSpeechCatalog.rows(spark, fs, root, input);

@@ -25,7 +25,7 @@ final class FolderCatalog {
     int prefix = rootDir.endsWith("/") ? rootDir.length() : rootDir.length() + 1;
     return jsc.parallelize(files, jsc.defaultParallelism()).map(f -> {
       String id = sourceId(new Path(f).toUri().getPath().substring(prefix));
-      return CatalogItem.of(input.dataset(), id, input.split(null, id), f).toRow();
+      return CatalogItem.of(input.dataset(), id, input.split(null, id, null), f).toRow();
     });
   }
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.fs.FileStatus;
@@ -21,6 +22,19 @@ public enum Layout {
 
   private static final Pattern SUBSET_NAME = Pattern.compile("(train|dev|test)-.+");
   private static final Pattern NUMBER = Pattern.compile("\\d+");
+
+  /**
+   * The metadata key that {@code split = group} hashes, as recorded in provenance: {@code instrument}
+   * (NSynth {@code instrument_str}, e.g. {@code bass_synthetic_033}) or {@code speaker} (LibriSpeech
+   * speaker id); empty for a plain folder, which has no metadata.
+   */
+  public Optional<String> groupKey() {
+    return switch (this) {
+      case NSYNTH -> Optional.of("instrument");
+      case LIBRISPEECH -> Optional.of("speaker");
+      case FOLDER -> Optional.empty();
+    };
+  }
 
   /** The lower-case name as written in configuration. */
   public String configName() {

@@ -110,10 +110,12 @@ final class LibriSpeechCatalog {
 
   private static CatalogItem item(CorpusInput input, String id, Optional<String> flac, Optional<Transcript> line) {
     String path = flac.isPresent() ? flac.get() : line.get().flacPath;
-    CatalogItem item = CatalogItem.of(input.dataset(), id, input.split(officialSplit(subsetOf(path)), id), path);
     Matcher m = UTTERANCE_ID.matcher(id);
-    if (m.matches()) {
-      item.speaker = Integer.parseInt(m.group(1));
+    Integer speaker = m.matches() ? Integer.valueOf(m.group(1)) : null;
+    String split = input.split(officialSplit(subsetOf(path)), id, speaker == null ? null : speaker.toString());
+    CatalogItem item = CatalogItem.of(input.dataset(), id, split, path);
+    if (speaker != null) {
+      item.speaker = speaker;
       item.chapter = Integer.parseInt(m.group(2));
       item.utterance = Integer.parseInt(m.group(3));
     }

@@ -62,7 +62,7 @@ final class NsynthCatalog {
       String official, Path json, Reason reason, String problem) {
     Row jsonRow = CatalogItem.of(input.dataset(), EXAMPLES_JSON, official, json.toString())
         .fail(reason, problem).toRow();
-    JavaRDD<Row> wavRows = wavs.map(w -> wavItem(input, official, w)
+    JavaRDD<Row> wavRows = wavs.map(w -> wavItem(input, official, w, null)
         .fail(Reason.MISSING_METADATA, problem + ", so " + relative(w) + " has no metadata")
         .toRow());
     return wavRows.union(jsc.parallelize(List.of(jsonRow), 1));
@@ -70,14 +70,15 @@ final class NsynthCatalog {
 
   private static CatalogItem item(CorpusInput input, String official, String audioUri, String note,
       Optional<String> wav, Optional<NsynthEntry> entry) {
+    String instrument = entry.isPresent() ? entry.get().instrument : null;
     if (!wav.isPresent()) {
       String expected = audioUri + "/" + note + WAV;
-      CatalogItem item = CatalogItem.of(input.dataset(), note, input.split(official, note), expected);
+      CatalogItem item = CatalogItem.of(input.dataset(), note, input.split(official, note, instrument), expected);
       fillMetadata(item, entry.get());
       return item.fail(Reason.MISSING_AUDIO, relative(expected) + " is missing for the examples.json entry of note '"
           + note + "'");
     }
-    CatalogItem item = wavItem(input, official, wav.get());
+    CatalogItem item = wavItem(input, official, wav.get(), instrument);
     if (!entry.isPresent()) {
       return item.fail(Reason.MISSING_METADATA, "examples.json has no entry for note '" + note + "' ("
           + relative(wav.get()) + ")");
@@ -90,9 +91,10 @@ final class NsynthCatalog {
     return item;
   }
 
-  private static CatalogItem wavItem(CorpusInput input, String official, String wav) {
+  /** The item of a wav; {@code instrument} (the group value) is null when its entry is missing. */
+  private static CatalogItem wavItem(CorpusInput input, String official, String wav, String instrument) {
     String note = noteOf(wav);
-    return CatalogItem.of(input.dataset(), note, input.split(official, note), wav);
+    return CatalogItem.of(input.dataset(), note, input.split(official, note, instrument), wav);
   }
 
   private static void fillMetadata(CatalogItem item, NsynthEntry e) {

@@ -8,9 +8,10 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * Deterministic split assignment for corpora without an official split: a SHA-256 hash of the
- * salt and the source id mapped to [0, 1) and compared with the cumulative ratios. All windows of a
- * source share its source id, so they never straddle splits, and the result is the same on every
- * machine and every rerun.
+ * salt and a key (the source id, or under {@link SplitMode#GROUP} the source's group value such as an
+ * instrument or a speaker) mapped to [0, 1) and compared with the cumulative ratios. All windows of a
+ * source share its key, so they never straddle splits, and the result is the same on every machine
+ * and every rerun, whatever the partitioning.
  */
 public final class SplitPolicy implements Serializable {
 
@@ -58,9 +59,9 @@ public final class SplitPolicy implements Serializable {
     return salt;
   }
 
-  /** The split of a source id: {@code train}, {@code valid} or {@code test}. */
-  public String assign(String sourceId) {
-    double u = unitHash(salt + "\u0000" + sourceId);
+  /** The split of a key (a source id or a group value): {@code train}, {@code valid} or {@code test}. */
+  public String assign(String key) {
+    double u = unitHash(salt + "\u0000" + key);
     if (u < train) {
       return "train";
     }

@@ -75,7 +75,7 @@ class ConfigValidationTest {
     assertEquals(List.of(SplitMode.OFFICIAL, SplitMode.HASH, SplitMode.TRAIN),
         o.inputs().stream().map(FeaturesOptions.Input::split).toList());
     ConfigValidationException e = invalid("features.inputs=[{path=x, split=dev}]");
-    assertEquals(List.of("features.inputs[0].split: 'dev' is not one of [official, hash, train, valid, test]"),
+    assertEquals(List.of("features.inputs[0].split: 'dev' is not one of [official, hash, group, train, valid, test]"),
         e.problems());
   }
 

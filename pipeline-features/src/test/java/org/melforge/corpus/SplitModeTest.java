@@ -2,6 +2,7 @@ package org.melforge.corpus;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.melforge.corpus.CorpusFixtures.byId;
 import static org.melforge.corpus.CorpusFixtures.catalog;
@@ -53,11 +54,46 @@ class SplitModeTest {
   }
 
   @Test
+  void groupHashesTheSpeakerOfEveryLibriSpeechUtteranceIgnoringSubsets() {
+    Map<String, Row> rows = byId(catalog(CorpusFixtures.resource("librispeech/LibriSpeech"), Layout.LIBRISPEECH,
+        "ls", SplitMode.GROUP));
+
+    assertEquals(5, rows.size());
+    rows.forEach((id, r) -> assertEquals(CorpusFixtures.SPLITS.assign(id.substring(0, id.indexOf('-'))),
+        r.getAs(Catalog.SPLIT), id));
+  }
+
+  @Test
+  void groupHashesTheNsynthInstrumentAndLeavesNotesWithoutAnEntryWithoutSplit() {
+    Map<String, Row> rows = byId(catalog(CorpusFixtures.resource("nsynth-valid"), Layout.NSYNTH, "n",
+        SplitMode.GROUP));
+
+    rows.forEach((id, r) -> {
+      String expected = id.startsWith("organ") ? null : CorpusFixtures.SPLITS.assign(id.substring(0, id.indexOf('-')));
+      assertEquals(expected, r.getAs(Catalog.SPLIT), id);
+    });
+    assertNotNull(rows.get("organ_electronic_007-048-025").getAs(Catalog.ERROR_REASON), "no entry: not usable");
+  }
+
+  @Test
+  void groupIsRefusedForAPlainFolderNamingTheInput() {
+    String folder = CorpusFixtures.resource("folder").toString();
+    String expected = "input " + folder + ": split = group hashes a group key (nsynth: instrument, "
+        + "librispeech: speaker) but layout folder has none; use split = hash";
+
+    assertEquals(expected, assertThrows(IllegalArgumentException.class,
+        () -> new CorpusInput(folder, Layout.FOLDER, "f", CorpusFixtures.SPLITS, SplitMode.GROUP)).getMessage());
+    assertEquals(expected, assertThrows(IllegalArgumentException.class,
+        () -> catalog(CorpusFixtures.resource("folder"), null, "f", SplitMode.GROUP)).getMessage(), "detected");
+  }
+
+  @Test
   void parseAcceptsTheConfigNamesOnly() {
     assertEquals(SplitMode.HASH, SplitMode.parse("Hash"));
     assertEquals(SplitMode.OFFICIAL, SplitMode.parse("official"));
+    assertEquals(SplitMode.GROUP, SplitMode.parse(" group "));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SplitMode.parse("dev"));
-    assertEquals("split mode 'dev' is not one of [official, hash, train, valid, test]", e.getMessage());
+    assertEquals("split mode 'dev' is not one of [official, hash, group, train, valid, test]", e.getMessage());
   }
 
   private static Set<String> splits(Map<String, Row> rows) {
