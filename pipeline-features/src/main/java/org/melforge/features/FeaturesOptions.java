@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.melforge.config.ConfigValidationException;
+import org.melforge.corpus.CorpusInput;
 import org.melforge.corpus.Layout;
 import org.melforge.corpus.SplitMode;
 import org.melforge.corpus.SplitPolicy;
@@ -24,7 +25,7 @@ import org.melforge.dsp.MelSettings;
  * @param targetFileMb approximate size of the Parquet files written, in MiB of tensor data
  * @param maxErrorFraction error fraction above which the run counts as failed
  * @param nsynthClipSeconds NSynth note length; shorter notes are padded with a warning
- * @param splits split policy for inputs without an official split
+ * @param splits hash split policy (inputs without an official split, {@code split = hash} or {@code group})
  * @param progressIntervalSeconds seconds between console progress lines
  * @param profiles tensor table profiles by name
  * @param sparkSettings extra Spark settings
@@ -82,15 +83,28 @@ public record FeaturesOptions(
     if (list.isEmpty()) {
       problems.add("features.inputs: no corpus given (set features.inputs or pass --input PATH)");
     }
-    for (Config c : list) {
+    for (int i = 0; i < list.size(); i++) {
+      Config c = list.get(i);
       String layoutName = c.hasPath("layout") ? c.getString("layout").toLowerCase(Locale.ROOT) : "auto";
       Layout layout = layoutName.equals("auto") ? null : Layout.parse(layoutName);
       String dataset = c.hasPath("dataset") ? c.getString("dataset") : null;
       String profile = c.hasPath("profile") ? c.getString("profile").toLowerCase(Locale.ROOT) : null;
       SplitMode split = c.hasPath("split") ? SplitMode.parse(c.getString("split")) : SplitMode.OFFICIAL;
       inputs.add(new Input(c.getString("path"), layout, dataset, profile, split));
+      requireGroupKey(i, inputs.get(i), problems);
     }
     return inputs;
+  }
+
+  /** {@code split = group} on a configured layout without a group key; a detected layout is checked by the job. */
+  private static void requireGroupKey(int index, Input in, List<String> problems) {
+    if (in.layout() != null) {
+      try {
+        CorpusInput.requireGroupKey(in.path(), in.layout(), in.split());
+      } catch (IllegalArgumentException e) {
+        problems.add("features.inputs[" + index + "].split: " + e.getMessage());
+      }
+    }
   }
 
   private static java.util.Optional<TableProfile> profile(Config p, String name, List<String> problems) {

@@ -54,7 +54,9 @@ final class FeaturesSchema {
         choice("layout", List.of("auto", "nsynth", "librispeech", "folder"), "corpus layout"),
         string("dataset", "dataset partition name"),
         choice("profile", PROFILES, "target tensor table"),
-        choice("split", SplitMode.NAMES, "official split if any, else hash; hash; or one fixed split")),
+        choice("split", SplitMode.NAMES,
+            "official split if any, else hash; hash of the source id; group: hash of the instrument (nsynth) "
+                + "or speaker (librispeech); or one fixed split")),
         Set.of("layout", "dataset", "profile", "split"));
     return ConfigSchema.of("features", settings, Set.of()).withElements("inputs", input);
   }

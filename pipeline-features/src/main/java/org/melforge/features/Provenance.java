@@ -31,9 +31,12 @@ public record Provenance(Map<String, TableProfile> profiles, List<Input> inputs,
    * @param layout {@code nsynth}, {@code librispeech} or {@code folder}
    * @param dataset the dataset partition its rows went to
    * @param profile the table its rows went to
-   * @param splitMode {@code official}, {@code hash}, {@code train}, {@code valid} or {@code test}
+   * @param splitMode {@code official}, {@code hash}, {@code group}, {@code train}, {@code valid} or {@code test}
+   * @param groupKey under split mode {@code group}, the key hashed ({@code instrument} or {@code speaker});
+   *     null under the others
    */
-  public record Input(String path, String layout, String dataset, String profile, String splitMode) {}
+  public record Input(String path, String layout, String dataset, String profile, String splitMode,
+      String groupKey) {}
 
   /** Copies the collections (keeping the order of {@code profiles} and {@code versions}). */
   public Provenance {
@@ -52,7 +55,7 @@ public record Provenance(Map<String, TableProfile> profiles, List<Input> inputs,
     inputs.forEach((table, list) -> {
       written.put(table, Objects.requireNonNull(profiles.get(table), () -> "no profile named '" + table + "'"));
       list.forEach(in -> resolved.add(new Input(in.path(), in.layout().configName(), in.dataset(), table,
-          in.splitMode().configName())));
+          in.splitMode().configName(), in.groupKey())));
     });
     return new Provenance(written, resolved, splits, BuildInfo.versions(), BuildInfo.gitCommit());
   }
@@ -72,7 +75,7 @@ public record Provenance(Map<String, TableProfile> profiles, List<Input> inputs,
    * {@code git_commit}, {@code hash_split} ({@code train}, {@code valid}, {@code test} fractions
    * and {@code salt}), {@code profiles} (by table name, see {@link TableProfile#toJson()}) and
    * {@code inputs} ({@code path}, {@code layout}, {@code dataset}, {@code profile},
-   * {@code split_mode}).
+   * {@code split_mode}, and {@code group_key} for an input whose split mode is {@code group}).
    */
   public Map<String, Object> toJson() {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -87,15 +90,20 @@ public record Provenance(Map<String, TableProfile> profiles, List<Input> inputs,
     Map<String, Object> byTable = new LinkedHashMap<>();
     profiles.forEach((name, profile) -> byTable.put(name, profile.toJson()));
     out.put("profiles", byTable);
-    out.put("inputs", inputs.stream().map(i -> {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("path", i.path());
-      m.put("layout", i.layout());
-      m.put("dataset", i.dataset());
-      m.put("profile", i.profile());
-      m.put("split_mode", i.splitMode());
-      return m;
-    }).toList());
+    out.put("inputs", inputs.stream().map(Provenance::toJson).toList());
     return out;
+  }
+
+  private static Map<String, Object> toJson(Input i) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("path", i.path());
+    m.put("layout", i.layout());
+    m.put("dataset", i.dataset());
+    m.put("profile", i.profile());
+    m.put("split_mode", i.splitMode());
+    if (i.groupKey() != null) {
+      m.put("group_key", i.groupKey());
+    }
+    return m;
   }
 }

@@ -80,6 +80,17 @@ class ConfigValidationTest {
   }
 
   @Test
+  void groupSplitIsRefusedForAConfiguredFolderLayoutNamingTheInput() {
+    FeaturesOptions o = FeaturesOptions.from(ConfigLoader.load(null, List.of(
+        "features.inputs=[{path=a, split=group}, {path=b, layout=librispeech, split=Group}]")));
+    assertEquals(List.of(SplitMode.GROUP, SplitMode.GROUP), o.inputs().stream().map(FeaturesOptions.Input::split).toList());
+    ConfigValidationException e = invalid("features.inputs=[{path=a, layout=nsynth}, {path=\"/data/wavs\", "
+        + "layout=folder, split=group}]");
+    assertEquals(List.of("features.inputs[1].split: input /data/wavs: split = group hashes a group key "
+        + "(nsynth: instrument, librispeech: speaker) but layout folder has none; use split = hash"), e.problems());
+  }
+
+  @Test
   void crossFieldChecksNameTheProfile() {
     ConfigValidationException e = invalid("features.profiles.speech.win-length=2048",
         "features.split.train=0.5");

@@ -229,6 +229,7 @@ class FeaturesJobTest {
     assertEquals(options().profiles().get("nsynth"), profile("nsynth", nsynth.path("profiles").path("nsynth")));
     assertBuildAndSplit(nsynth);
     assertEquals(List.of(nsynthRoot + "|nsynth|nsynth|nsynth|official"), inputs(nsynth));
+    nsynth.path("inputs").forEach(i -> assertFalse(i.has("group_key"), "only split = group records a key: " + i));
 
     JsonNode speech = new ObjectMapper().readTree(output.resolve("speech.stats.json").toFile()).path("provenance");
     assertEquals(options().profiles().get("speech"), profile("speech", speech.path("profiles").path("speech")));
