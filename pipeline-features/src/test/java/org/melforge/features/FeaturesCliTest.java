@@ -1,6 +1,7 @@
 package org.melforge.features;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.melforge.config.CliRun;
 import org.melforge.spark.TestSpark;
 import org.melforge.tensorstore.Npy;
 
@@ -38,6 +40,24 @@ class FeaturesCliTest {
         "run", "--input", tmp.resolve("no-such-corpus").toString(), "--output", tmp.resolve("o").toString()}));
     assertEquals(FeaturesCli.FAILED, FeaturesCli.run(new String[] {
         "run", "--input", TestCorpora.SAMPLE_NSYNTH.toString(), "--output", "/proc/melforge-cannot-write-here"}));
+  }
+
+  @Test
+  void groupSplitOfAPlainFolderIsAUsageErrorNamingTheInput() throws Exception {
+    TestSpark.get();
+    Path folder = TestCorpora.folderWithOddFiles(tmp);
+    Path out = tmp.resolve("out");
+    CliRun configured = CliRun.of(FeaturesCli::run, "run", "--output", out.toString(),
+        "features.inputs=[{path=\"" + folder + "\", layout=folder, split=group}]");
+    CliRun detected = CliRun.of(FeaturesCli::run, "run", "--output", out.toString(),
+        "features.inputs=[{path=\"" + folder + "\", split=group}]");
+    for (CliRun r : List.of(configured, detected)) {
+      assertEquals(FeaturesCli.USAGE, r.code(), r.err());
+      assertTrue(r.err().contains("input " + folder + ": split = group hashes a group key (nsynth: instrument, "
+          + "librispeech: speaker) but layout folder has none"), r.err());
+    }
+    assertTrue(configured.err().contains("features.inputs[0].split: "), configured.err());
+    assertFalse(Files.exists(out), "nothing was written");
   }
 
   @Test

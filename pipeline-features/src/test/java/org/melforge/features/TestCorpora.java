@@ -16,7 +16,10 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.melforge.tensorstore.ErrorTable;
 
-/** Builds corpora on disk for job tests: the bundled samples plus real bad files. */
+/**
+ * Builds corpora on disk for job tests: the bundled samples plus real bad files, and corpora of many
+ * instruments or speakers made from the samples' audio.
+ */
 final class TestCorpora {
 
   static final Path SAMPLE_NSYNTH = Path.of("sample-data/nsynth-mini");
@@ -76,6 +79,62 @@ final class TestCorpora {
     examples.set("no_audio-060-100", missingAudio);
     json.writerWithDefaultPrettyPrinter().writeValue(root.resolve("examples.json").toFile(), examples);
     return root;
+  }
+
+  /**
+   * An NSynth json/wav folder (not named like an official split) of {@code instruments} instruments
+   * {@code bass_synthetic_000}, {@code bass_synthetic_001}, ... with {@code notesEach} notes each, the
+   * audio cycled from the sample corpus. Returns the corpus root.
+   */
+  static Path nsynthInstruments(Path dir, int instruments, int notesEach) throws IOException {
+    Path root = dir.resolve("nsynth-instruments");
+    Path audio = Files.createDirectories(root.resolve("audio"));
+    List<Path> wavs = sampleFiles(SAMPLE_NSYNTH, ".wav");
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode template = (ObjectNode) json.readTree(SAMPLE_NSYNTH.resolve("examples.json").toFile()).elements().next();
+    ObjectNode examples = json.createObjectNode();
+    for (int i = 0; i < instruments; i++) {
+      String instrument = String.format("bass_synthetic_%03d", i);
+      for (int n = 0; n < notesEach; n++) {
+        String note = String.format("%s-%03d-100", instrument, 40 + n);
+        examples.set(note, template.deepCopy().put("note_str", note).put("instrument_str", instrument)
+            .put("instrument_family_str", "bass").put("instrument_source_str", "synthetic").put("pitch", 40 + n)
+            .put("velocity", 100));
+        Files.copy(wavs.get((i * notesEach + n) % wavs.size()), audio.resolve(note + ".wav"));
+      }
+    }
+    json.writeValue(root.resolve("examples.json").toFile(), examples);
+    return root;
+  }
+
+  /**
+   * A LibriSpeech tree (subset {@code dev-clean}, with SPEAKERS.TXT) of {@code speakers} speakers 101,
+   * 102, ..., each reading one utterance in each of {@code chaptersEach} chapters, the audio cycled
+   * from the sample corpus. Returns the root holding SPEAKERS.TXT.
+   */
+  static Path librispeechSpeakers(Path dir, int speakers, int chaptersEach) throws IOException {
+    Path root = dir.resolve("librispeech-speakers/LibriSpeech");
+    List<Path> flacs = sampleFiles(SAMPLE_LIBRISPEECH, ".flac");
+    StringBuilder speakersTxt = new StringBuilder(";ID  |SEX| SUBSET           |MINUTES| NAME\n");
+    for (int s = 0; s < speakers; s++) {
+      int speaker = 101 + s;
+      speakersTxt.append(speaker).append(s % 2 == 0 ? " | F" : " | M").append(" | dev-clean | 0.50 | Reader ")
+          .append(speaker).append('\n');
+      for (int c = 0; c < chaptersEach; c++) {
+        String prefix = speaker + "-" + (1000 + c);
+        Path folder = Files.createDirectories(root.resolve("dev-clean/" + speaker + "/" + (1000 + c)));
+        Files.copy(flacs.get((s * chaptersEach + c) % flacs.size()), folder.resolve(prefix + "-0000.flac"));
+        Files.writeString(folder.resolve(prefix + ".trans.txt"), prefix + "-0000 A LINE READ BY " + speaker + "\n");
+      }
+    }
+    Files.writeString(root.resolve("SPEAKERS.TXT"), speakersTxt);
+    return root;
+  }
+
+  private static List<Path> sampleFiles(Path root, String suffix) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
+    }
   }
 
   private static void addNote(ObjectNode examples, ObjectNode template, Path audio, String noteStr, byte[] wav)
