@@ -4,6 +4,9 @@ import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.when;
 
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -22,6 +25,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.melforge.data.FeatureTable;
 import org.melforge.eval.audio.GriffinLim;
 import org.melforge.eval.audio.Sonifier;
@@ -43,7 +47,6 @@ import org.melforge.model.TokenizerModel;
 import org.melforge.tensorstore.TensorTable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import scala.Tuple2;
 
 /**
  * Assembles {@code report.html} from what the evaluations produced: the summaries and level
@@ -92,19 +95,56 @@ final class ReportBuilder {
     }
   }
 
-  private static Map<String, Histogram> histograms(Dataset<Row> examples, List<String> metrics) {
-    Map<String, Histogram> out = new LinkedHashMap<>();
+  /**
+   * Every metric's histogram over its finite values: {@link #BINS} equal-width bins from the
+   * smallest to the largest value (the last bin closed), all metrics counted in one pass.
+   */
+  static Map<String, Histogram> histograms(Dataset<Row> examples, List<String> metrics) {
+    List<Column> bounds = new ArrayList<>();
     for (String m : metrics) {
-      var values = examples.select(col(m)).javaRDD().map(r -> r.getDouble(0))
-          .filter(Double::isFinite).mapToDouble(v -> v);
-      if (values.isEmpty()) {
-        continue;
+      Column finite = when(isnan(col(m)).or(col(m).isin(Double.POSITIVE_INFINITY,
+          Double.NEGATIVE_INFINITY)), lit(null)).otherwise(col(m));
+      bounds.add(min(finite));
+      bounds.add(max(finite));
+    }
+    Row range = examples.agg(bounds.get(0), bounds.subList(1, bounds.size())
+        .toArray(Column[]::new)).first();
+    double[] lo = new double[metrics.size()];
+    double[] hi = new double[metrics.size()];
+    for (int i = 0; i < lo.length; i++) {
+      lo[i] = range.isNullAt(2 * i) ? Double.NaN : range.getDouble(2 * i);
+      hi[i] = range.isNullAt(2 * i + 1) ? Double.NaN : range.getDouble(2 * i + 1);
+    }
+    long[][] counts = examples.select(metrics.stream().map(functions::col).toArray(Column[]::new))
+        .javaRDD().aggregate(new long[lo.length][BINS], (c, row) -> count(c, row, lo, hi),
+            ReportBuilder::add);
+    Map<String, Histogram> out = new LinkedHashMap<>();
+    for (int i = 0; i < lo.length; i++) {
+      if (!Double.isNaN(lo[i])) {
+        out.put(metrics.get(i), new Histogram(lo[i], hi[i], counts[i]));
       }
-      Tuple2<double[], long[]> h = values.histogram(BINS);
-      double[] edges = h._1();
-      out.put(m, new Histogram(edges[0], edges[edges.length - 1], h._2()));
     }
     return out;
+  }
+
+  private static long[][] count(long[][] counts, Row row, double[] lo, double[] hi) {
+    for (int i = 0; i < lo.length; i++) {
+      double v = row.getDouble(i);
+      if (Double.isFinite(v) && !Double.isNaN(lo[i])) {
+        int bin = hi[i] == lo[i] ? 0 : (int) ((v - lo[i]) / (hi[i] - lo[i]) * BINS);
+        counts[i][Math.min(BINS - 1, bin)]++;
+      }
+    }
+    return counts;
+  }
+
+  private static long[][] add(long[][] a, long[][] b) {
+    for (int i = 0; i < a.length; i++) {
+      for (int j = 0; j < a[i].length; j++) {
+        a[i][j] += b[i][j];
+      }
+    }
+    return a;
   }
 
   private static List<LevelStats> levels(TokenizerModel model, LevelStatistics statistics,
