@@ -50,3 +50,72 @@ PY
 )"
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ { print $2 }') GiB, OpenJDK $jdk, $py, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
+
+# prepare_eval_inputs OUT: the features tables and checkpoints the eval benchmarks read, made once
+# under OUT (kept for later runs; delete OUT to remake them).
+#  - OUT/features/{nsynth,speech}: the shared mini corpora ($DATA, default ../shared/data next to
+#    the repository, else pipeline-features/sample-data) through the features job; one copy of
+#    each corpus as dataset *-train in split train (to train the checkpoints on) and
+#    NSYNTH_COPIES / SPEECH_COPIES (4 / 4) copies as datasets *-copyN in split valid (what the
+#    benchmarks evaluate: a split of a few hundred examples).
+#  - OUT/train/<preset>: a checkpoint of each preset in $PRESETS, trained briefly with the train
+#    job (one worker in the driver, batch 8, TRAIN_BATCHES (4) steps, one epoch, validated on its train split: the job needs a validation split).
+prepare_eval_inputs() {
+  local out="$1" data="${DATA:-}"
+  if [[ -z "$data" ]]; then
+    if [[ -d "$bench_repo/../shared/data/nsynth-mini" ]]; then
+      data="$(cd "$bench_repo/../shared/data" && pwd)"
+    else
+      data="$bench_repo/pipeline-features/sample-data"
+    fi
+  fi
+  local nsynth="$data/nsynth-mini" speech="$data/librispeech-mini/LibriSpeech"
+  if [[ ! -d "$nsynth" ]]; then  # the bundled sample data
+    nsynth="$(find "$data" -maxdepth 2 -name examples.json -printf '%h\n' | head -1)"
+    speech="$(find "$data" -maxdepth 3 -name SPEAKERS.TXT -printf '%h\n' | head -1)"
+  fi
+  mkdir -p "$out"
+  if [[ ! -f "$out/features/_summary.json" ]]; then
+    echo "[bench] features job: $nsynth x (1 + ${NSYNTH_COPIES:-4}), $speech x (1 + ${SPEECH_COPIES:-4}) -> $out/features" >&2
+    {
+      echo 'features {'
+      echo '  inputs = ['
+      echo "    { path = \"$nsynth\", layout = nsynth, split = train, dataset = nsynth-train }"
+      for ((i = 1; i <= ${NSYNTH_COPIES:-4}; i++)); do
+        echo "    { path = \"$nsynth\", layout = nsynth, split = valid, dataset = nsynth-copy$i }"
+      done
+      echo "    { path = \"$speech\", layout = librispeech, split = train, dataset = speech-train }"
+      for ((i = 1; i <= ${SPEECH_COPIES:-4}; i++)); do
+        echo "    { path = \"$speech\", layout = librispeech, split = valid, dataset = speech-copy$i }"
+      done
+      echo '  ]'
+      echo "  output = \"$out/features\""
+      echo '}'
+    } >"$out/features.conf"
+    java "${jvm_flags[@]}" "$log4j" -Xmx4g -cp "$cp" org.melforge.features.FeaturesCli run \
+      --conf "$out/features.conf" >"$out/features.log" 2>&1 \
+      || { echo "[bench] features job failed, see $out/features.log" >&2; return 1; }
+  fi
+  local preset table
+  for preset in ${PRESETS//,/ }; do
+    table="$(table_of "$out" "$preset")"
+    if [[ ! -f "$out/train/$preset/history.jsonl" ]]; then
+      echo "[bench] train job: $preset on $table, ${TRAIN_BATCHES:-4} steps of 8 -> $out/train/$preset" >&2
+      rm -rf "$out/train/$preset"
+      env "${single_thread_env[@]}" java "${jvm_flags[@]}" "$log4j" -Xmx6g -Dspark.master='local[1]' \
+        -cp "$cp" org.melforge.training.TrainCli run --preset "$preset" --table "$table" \
+        --output "$out/train/$preset" --epochs 1 sharing.mode=single train.batch-size=8 \
+        "train.max-batches-per-epoch=${TRAIN_BATCHES:-4}" train.valid-split=train \
+        >"$out/train-$preset.log" 2>&1 \
+        || { echo "[bench] train job failed, see $out/train-$preset.log" >&2; return 1; }
+    fi
+  done
+}
+
+# table_of OUT PRESET: the features table a preset reads (80x128 presets: nsynth; others: speech).
+table_of() {
+  case "$2" in
+    timbre-vae* | vqvae-80x128*) echo "$1/features/nsynth" ;;
+    *) echo "$1/features/speech" ;;
+  esac
+}
