@@ -51,14 +51,19 @@ PY
   echo "$(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(free -g | awk '/Mem:/ { print $2 }') GiB, OpenJDK $jdk, $py, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 }
 
-# prepare_eval_inputs OUT: the features tables and checkpoints the eval benchmarks read, made once
-# under OUT (kept for later runs; delete OUT to remake them).
-#  - OUT/features/{nsynth,speech}: the shared mini corpora ($DATA, default ../shared/data next to
+# inputs_dir OUT: the folder of prepare_eval_inputs for the current NSYNTH_COPIES / SPEECH_COPIES.
+inputs_dir() {
+  echo "$1/inputs-n${NSYNTH_COPIES:-4}-s${SPEECH_COPIES:-2}"
+}
+
+# prepare_eval_inputs DIR: the features tables and checkpoints the eval benchmarks read, made once
+# under DIR (kept for later runs; delete DIR to remake them).
+#  - DIR/features/{nsynth,speech}: the shared mini corpora ($DATA, default ../shared/data next to
 #    the repository, else pipeline-features/sample-data) through the features job; one copy of
 #    each corpus as dataset *-train in split train (to train the checkpoints on) and
-#    NSYNTH_COPIES / SPEECH_COPIES (4 / 4) copies as datasets *-copyN in split valid (what the
-#    benchmarks evaluate: a split of a few hundred examples).
-#  - OUT/train/<preset>: a checkpoint of each preset in $PRESETS, trained briefly with the train
+#    NSYNTH_COPIES / SPEECH_COPIES (4 / 2) copies as datasets *-copyN in split valid (what the
+#    benchmarks evaluate: 384 NSynth notes, 148 speech windows of the shared corpora).
+#  - DIR/train/<preset>: a checkpoint of each preset in $PRESETS, trained briefly with the train
 #    job (one worker in the driver, batch 8, TRAIN_BATCHES (4) steps, one epoch, validated on its train split: the job needs a validation split).
 prepare_eval_inputs() {
   local out="$1" data="${DATA:-}"
@@ -76,7 +81,7 @@ prepare_eval_inputs() {
   fi
   mkdir -p "$out"
   if [[ ! -f "$out/features/_summary.json" ]]; then
-    echo "[bench] features job: $nsynth x (1 + ${NSYNTH_COPIES:-4}), $speech x (1 + ${SPEECH_COPIES:-4}) -> $out/features" >&2
+    echo "[bench] features job: $nsynth x (1 + ${NSYNTH_COPIES:-4}), $speech x (1 + ${SPEECH_COPIES:-2}) -> $out/features" >&2
     {
       echo 'features {'
       echo '  inputs = ['
@@ -85,7 +90,7 @@ prepare_eval_inputs() {
         echo "    { path = \"$nsynth\", layout = nsynth, split = valid, dataset = nsynth-copy$i }"
       done
       echo "    { path = \"$speech\", layout = librispeech, split = train, dataset = speech-train }"
-      for ((i = 1; i <= ${SPEECH_COPIES:-4}; i++)); do
+      for ((i = 1; i <= ${SPEECH_COPIES:-2}; i++)); do
         echo "    { path = \"$speech\", layout = librispeech, split = valid, dataset = speech-copy$i }"
       done
       echo '  ]'

@@ -14,9 +14,10 @@
 #
 # ROUNDS (default 1), PRESETS (default vqvae-80x128,vqvae-128x320; timbre-vae and auddsr work too).
 # The inputs (features tables from the shared mini corpora, a briefly trained checkpoint per
-# preset, the exported tensors) are made once under $OUT/inputs (see prepare_eval_inputs in
+# preset, the exported tensors) are made once under $OUT/inputs-nN-sM (see prepare_eval_inputs in
 # bench/common.sh). Environment: OUT (/tmp/melforge-eval-bench), WARMUP (1), REPEATS (2), BATCH
-# (32, the job's eval.batch-size), SCORING (1: time the scoring alone), JAVA_OPTS (-Xmx6g), DATA,
+# (32, the job's eval.batch-size), SCORING (how many times the scoring alone is timed: 1; 0: not),
+# JAVA_OPTS (-Xmx6g), DATA,
 # NSYNTH_COPIES, SPEECH_COPIES, TRAIN_BATCHES, and those of bench/common.sh.
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
@@ -27,14 +28,15 @@ out="${OUT:-/tmp/melforge-eval-bench}"
 warmup="${WARMUP:-1}"
 repeats="${REPEATS:-2}"
 batch="${BATCH:-32}"
-prepare_eval_inputs "$out/inputs"
+inputs="$(inputs_dir "$out")"
+prepare_eval_inputs "$inputs"
 for preset in ${PRESETS//,/ }; do
-  table="$(table_of "$out/inputs" "$preset")"
-  npy="$out/inputs/npy/$(basename "$table")"
+  table="$(table_of "$inputs" "$preset")"
+  npy="$inputs/npy/$(basename "$table")"
   if [[ ! -f "$npy/x.npy" ]]; then
     java "${jvm_flags[@]}" "$log4j" ${JAVA_OPTS:--Xmx6g} -Dspark.master='local[1]' -cp "$cp" \
       org.melforge.eval.bench.EvalJobBenchmark export --table "$table" --split valid --out "$npy" \
-      2>"$out/inputs/export.log"
+      2>"$inputs/export.log"
   fi
 done
 "$python" -c 'import torch' 2>/dev/null || {
@@ -44,13 +46,13 @@ echo "machine: $(machine_line)"
 run_java() {  # preset round
   env "${single_thread_env[@]}" java -XX:ActiveProcessorCount=1 "${jvm_flags[@]}" "$log4j" \
     ${JAVA_OPTS:--Xmx6g} -Dspark.master='local[1]' -cp "$cp" org.melforge.eval.bench.EvalJobBenchmark run \
-    --checkpoint "$out/inputs/train/$1" --table "$(table_of "$out/inputs" "$1")" --split valid \
+    --checkpoint "$inputs/train/$1" --table "$(table_of "$inputs" "$1")" --split valid \
     --out "$out/runs/java-$1-r$2" --warmup "$warmup" --repeats "$repeats" --batch-size "$batch" \
     --scoring "${SCORING:-1}" --label "$1" 2>"$out/runs/java-$1-r$2.log"
 }
 run_python() {  # preset round
   env "${single_thread_env[@]}" "$python" "$bench_here/eval_torch.py" --preset "$1" \
-    --tensors "$out/inputs/npy/$(basename "$(table_of "$out/inputs" "$1")")" \
+    --tensors "$inputs/npy/$(basename "$(table_of "$inputs" "$1")")" \
     --out "$out/runs/python-$1-r$2" --batch "$batch" --warmup "$warmup" --repeats "$repeats" --threads 1
 }
 field() {  # name: the value of "name" in the JSON line on stdin
