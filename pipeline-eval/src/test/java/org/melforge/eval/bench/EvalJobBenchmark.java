@@ -254,7 +254,9 @@ public final class EvalJobBenchmark {
       started.put(e.jobId(), e.time());
       String site = "?";
       int last = -1;
-      for (StageInfo s : scala.jdk.javaapi.CollectionConverters.asJava(e.stageInfos())) {
+      scala.collection.Iterator<StageInfo> it = e.stageInfos().iterator();
+      while (it.hasNext()) {
+        StageInfo s = it.next();
         if (s.stageId() > last) {
           last = s.stageId();
           site = s.name();
