@@ -59,7 +59,7 @@ inputs_dir() {
 # prepare_eval_inputs DIR: the features tables and checkpoints the eval benchmarks read, made once
 # under DIR (kept for later runs; delete DIR to remake them).
 #  - DIR/features/{nsynth,speech}: the shared mini corpora ($DATA, default ../shared/data next to
-#    the repository, else pipeline-features/sample-data) through the features job; one copy of
+#    the repository or /work/shared/data, else pipeline-features/sample-data) through the features job; one copy of
 #    each corpus as dataset *-train in split train (to train the checkpoints on) and
 #    NSYNTH_COPIES / SPEECH_COPIES (4 / 2) copies as datasets *-copyN in split valid (what the
 #    benchmarks evaluate: 384 NSynth notes, 148 speech windows of the shared corpora).
@@ -70,6 +70,8 @@ prepare_eval_inputs() {
   if [[ -z "$data" ]]; then
     if [[ -d "$bench_repo/../shared/data/nsynth-mini" ]]; then
       data="$(cd "$bench_repo/../shared/data" && pwd)"
+    elif [[ -d /work/shared/data/nsynth-mini ]]; then
+      data=/work/shared/data
     else
       data="$bench_repo/pipeline-features/sample-data"
     fi

@@ -77,7 +77,9 @@ for ((r = 1; r <= rounds; r++)); do
     share="$(field scoring_share <<<"$jb")"
     p="$(field examples_per_s <<<"$pb")"
     pc="$(field examples_per_cpu_s <<<"$pb")"
-    table+="| $preset | $(field examples <<<"$jb") | $r | $j | $jc | $s | $share | $p | $pc | **$(ratio "$j" "$p")** | $(ratio "$jc" "$pc") | $(ratio "$s" "$p") |"$'\n'
+    scoring_ratio="-"
+    if [[ "${SCORING:-1}" == 0 ]]; then s="-"; share="-"; else scoring_ratio="$(ratio "$s" "$p")"; fi
+    table+="| $preset | $(field examples <<<"$jb") | $r | $j | $jc | $s | $share | $p | $pc | **$(ratio "$j" "$p")** | $(ratio "$jc" "$pc") | $scoring_ratio |"$'\n'
   done
 done
 echo
