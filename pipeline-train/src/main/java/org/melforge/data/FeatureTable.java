@@ -238,6 +238,18 @@ public final class FeatureTable {
     return splitCounts.getOrDefault(split, 0L);
   }
 
+  /**
+   * Refuses a split without rows.
+   *
+   * @throws IllegalArgumentException naming the table, the split and the splits it has
+   */
+  public void requireRows(String split) {
+    if (count(split) == 0) {
+      throw new IllegalArgumentException("features table " + path + " has no rows in split '"
+          + split + "' (splits: " + splitCounts + ")");
+    }
+  }
+
   /** URI of the statistics JSON beside the table. */
   public String statsPath() {
     return statsPath;

@@ -187,7 +187,14 @@ public final class TokenizerModel {
 
   /** Codes (VQ: indices (B, h, w)) or latents (VAE: mu (B, L)) per bottleneck, for spectrograms x. */
   public Map<String, INDArray> encode(INDArray x) {
-    Map<String, INDArray> acts = activations(evaluationBatch(x, 0));
+    return encode(activations(evaluationBatch(x, 0)));
+  }
+
+  /**
+   * The codes or latents of {@link #encode(INDArray)} from the activations of an evaluation batch's
+   * forward pass ({@link #activations}), for callers that need both without a second pass.
+   */
+  public Map<String, INDArray> encode(Map<String, INDArray> acts) {
     Map<String, INDArray> out = new LinkedHashMap<>();
     for (String name : bottlenecks()) {
       out.put(name, bottleneck(name).encode(graph.getLayer(name).paramTable(),

@@ -98,10 +98,7 @@ public final class TokenExport implements SparkJob<ExportResult> {
     if (options.split().isEmpty()) {
       return new ArrayList<>(table.splitCounts().keySet());
     }
-    if (table.count(options.split()) == 0) {
-      throw new IllegalArgumentException("features table " + table.path() + " has no rows in split '"
-          + options.split() + "' (splits: " + table.splitCounts() + ")");
-    }
+    table.requireRows(options.split());
     return List.of(options.split());
   }
 

@@ -91,8 +91,8 @@ public record TokenSchema(String checkpointId, List<Level> levels) implements Se
     List<Row> out = new ArrayList<>();
     while (batches.hasNext()) {
       Scorer.Batch batch = batches.next();
-      Map<String, INDArray> codes = model.encode(batch.tensors());
       Map<String, INDArray> acts = model.activations(model.evaluationBatch(batch.tensors(), 0));
+      Map<String, INDArray> codes = model.encode(acts);
       for (int i = 0; i < batch.ids().size(); i++) {
         List<Object> values = new ArrayList<>(List.of(batch.ids().get(i), checkpointId));
         for (Level level : levels) {

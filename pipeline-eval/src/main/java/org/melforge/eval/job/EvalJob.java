@@ -82,10 +82,7 @@ public final class EvalJob implements SparkJob<EvalResult> {
 
   private Start prepare() {
     FeatureTable table = FeatureTable.open(spark, options.table()).checked(options.badRows());
-    if (table.count(options.split()) == 0) {
-      throw new IllegalArgumentException("features table " + table.path() + " has no rows in split '"
-          + options.split() + "' (splits: " + table.splitCounts() + ")");
-    }
+    table.requireRows(options.split());
     Profile profile = Profile.of(table.statsJson(), table.statsPath());
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     List<Checkpoint> checkpoints = new ArrayList<>();
