@@ -18,14 +18,21 @@ melforge_jvm_flags() {
   grep -v '^[[:space:]]*#' "$MELFORGE_HOME/conf/jvm.options" | grep -v '^[[:space:]]*$' | tr '\n' ' '
 }
 
-# melforge_build MODULE: builds MODULE (and what it needs) when its jar is missing or older than its sources.
+# melforge_build MODULE: builds MODULE (and the modules it needs) when the jar this run uses is
+# missing or older than the sources: the spark-submit jar (-spark.jar) with SPARK_HOME, else the
+# plain jar (the embedded runner's; the spark-submit jars are then not made, which saves most of
+# the build's time).
 melforge_build() {
   local module="$1"
-  local jar="$MELFORGE_HOME/$module/target/$module-$MELFORGE_VERSION.jar"
-  if [[ ! -f "$jar" || -n "$(find "$MELFORGE_HOME"/pipeline-*/src "$MELFORGE_HOME/conf" "$MELFORGE_HOME/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then
+  local jar="$MELFORGE_HOME/$module/target/$module-$MELFORGE_VERSION.jar" skip_shade=true
+  if [[ -n "${SPARK_HOME:-}" ]]; then
+    jar="$MELFORGE_HOME/$module/target/$module-$MELFORGE_VERSION-spark.jar"
+    skip_shade=false
+  fi
+  if [[ ! -f "$jar" || -n "$(find "$MELFORGE_HOME"/pipeline-*/src "$MELFORGE_HOME/conf" "$MELFORGE_HOME"/pom.xml "$MELFORGE_HOME"/pipeline-*/pom.xml -newer "$jar" -type f -print -quit 2>/dev/null)" ]]; then
     echo "[melforge] building $module (mvn package -DskipTests) ..." >&2
-    (cd "$MELFORGE_HOME" && ${MVN:-mvn} -B -q -DskipTests package -pl "$module" -am) >&2 || {
-      echo "[melforge] build failed" >&2; return 1; }
+    (cd "$MELFORGE_HOME" && ${MVN:-mvn} -B -q -DskipTests -Dmelforge.shade.skip="$skip_shade" \
+      package -pl "$module" -am) >&2 || { echo "[melforge] build failed" >&2; return 1; }
   fi
 }
 

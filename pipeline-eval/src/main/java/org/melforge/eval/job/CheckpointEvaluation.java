@@ -112,8 +112,9 @@ final class CheckpointEvaluation {
       }
     }
     Dataset<Row> written = spark.read().parquet(examples.toString());
-    Outcome outcome = new Outcome(checkpoint, folder, metrics, Summaries.overall(written, metrics),
-        Summaries.groups(written, metrics), levels, latents);
+    Summaries.Result summaries = Summaries.of(written, metrics);
+    Outcome outcome = new Outcome(checkpoint, folder, metrics, summaries.overall(),
+        summaries.groups(), levels, latents);
     writeSummary(outcome);
     return outcome;
   }

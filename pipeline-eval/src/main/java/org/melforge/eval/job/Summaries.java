@@ -5,9 +5,11 @@ import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.call_function;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.isnan;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.stddev_pop;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import java.util.ArrayList;
@@ -44,34 +46,57 @@ final class Summaries {
       new Grouping("speaker", col(TensorTable.SPEAKER).cast("string")),
       new Grouping("speaker_sex", col(TensorTable.SPEAKER_SEX)));
 
+  private static final int OVERALL = -1;
+
   private Summaries() {}
 
-  /** Every metric's distribution over {@code examples}, in {@code metrics} order. */
-  static Map<String, Distribution> overall(Dataset<Row> examples, List<String> metrics) {
-    Row row = examples.agg(aggregates(metrics).get(0), tail(aggregates(metrics)))
-        .collectAsList().get(0);
-    return distributions(row, 0, metrics);
-  }
+  /**
+   * Every metric's distribution over the whole table and per group.
+   *
+   * @param overall every metric's distribution over the table, in {@code metrics} order
+   * @param groups per grouping that applies to some of the examples (a key that is not null), per
+   *     group value (sorted), every metric's distribution
+   */
+  record Result(Map<String, Distribution> overall,
+      Map<String, Map<String, Map<String, Distribution>>> groups) {}
 
   /**
-   * Per grouping that applies to some of {@code examples} (a key that is not null), per group value
-   * (sorted), every metric's distribution.
+   * The distributions of {@code metrics} over {@code examples}, overall and per grouping, in one
+   * Spark job: every row is expanded to the overall set and one set per grouping (as SQL's
+   * {@code GROUPING SETS}), then aggregated by (set, key) in a single scan and shuffle.
    */
-  static Map<String, Map<String, Map<String, Distribution>>> groups(Dataset<Row> examples,
-      List<String> metrics) {
-    Map<String, Map<String, Map<String, Distribution>>> out = new LinkedHashMap<>();
-    for (Grouping g : GROUPINGS) {
-      Dataset<Row> keyed = examples.withColumn("_group", g.key()).where(col("_group").isNotNull());
-      List<Column> aggs = aggregates(metrics);
-      Map<String, Map<String, Distribution>> byValue = new TreeMap<>();
-      for (Row row : keyed.groupBy(col("_group")).agg(aggs.get(0), tail(aggs)).collectAsList()) {
-        byValue.put(row.getString(0), distributions(row, 1, metrics));
-      }
-      if (!byValue.isEmpty()) {
-        out.put(g.name(), byValue);
+  static Result of(Dataset<Row> examples, List<String> metrics) {
+    List<Column> sets = new ArrayList<>();
+    sets.add(struct(lit(OVERALL).as("set"), lit(null).cast("string").as("key")));
+    for (int i = 0; i < GROUPINGS.size(); i++) {
+      sets.add(struct(lit(i).as("set"), GROUPINGS.get(i).key().cast("string").as("key")));
+    }
+    List<Column> columns = new ArrayList<>();
+    columns.add(explode(array(sets.toArray(Column[]::new))).as("_s"));
+    metrics.forEach(m -> columns.add(col(m)));
+    List<Column> aggs = aggregates(metrics);
+    List<Row> rows = examples.select(columns.toArray(Column[]::new))
+        .where(col("_s.set").equalTo(OVERALL).or(col("_s.key").isNotNull()))
+        .groupBy(col("_s.set"), col("_s.key"))
+        .agg(aggs.get(0), tail(aggs))
+        .collectAsList();
+    Map<String, Distribution> overall = Map.of();
+    List<Map<String, Map<String, Distribution>>> byGrouping = new ArrayList<>();
+    GROUPINGS.forEach(g -> byGrouping.add(new TreeMap<>()));
+    for (Row row : rows) {
+      if (row.getInt(0) == OVERALL) {
+        overall = distributions(row, 2, metrics);
+      } else {
+        byGrouping.get(row.getInt(0)).put(row.getString(1), distributions(row, 2, metrics));
       }
     }
-    return out;
+    Map<String, Map<String, Map<String, Distribution>>> groups = new LinkedHashMap<>();
+    for (int i = 0; i < GROUPINGS.size(); i++) {
+      if (!byGrouping.get(i).isEmpty()) {
+        groups.put(GROUPINGS.get(i).name(), byGrouping.get(i));
+      }
+    }
+    return new Result(overall, groups);
   }
 
   private static List<Column> aggregates(List<String> metrics) {
