@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The dependency rules of {@code pipeline-eval}'s main code: no cycles between its packages; the
- * job on top ({@code job -> export -> codes -> metrics}, {@code job -> report -> metrics},
+ * demo on top of the job ({@code demo -> job -> export -> codes -> metrics}, {@code job -> report -> metrics},
  * {@code job -> audio}); the report and the audio knowing nothing of models or Spark, so the page
  * can be written from values alone; and no reach into a library's internals (those live in the
  * fences of the modules below, whose entry points it may call).
@@ -38,13 +38,15 @@ class EvalArchitectureTest {
   void dependenciesPointOneWay() {
     layeredArchitecture().consideringOnlyDependenciesInAnyPackage("org.melforge.eval..")
         .withOptionalLayers(true)
+        .layer("demo").definedBy("org.melforge.eval.demo..")
         .layer("job").definedBy("org.melforge.eval.job..")
         .layer("export").definedBy("org.melforge.eval.export..")
         .layer("report").definedBy("org.melforge.eval.report..")
         .layer("audio").definedBy("org.melforge.eval.audio..")
         .layer("codes").definedBy("org.melforge.eval.codes..")
         .layer("metrics").definedBy("org.melforge.eval.metrics..")
-        .whereLayer("job").mayNotBeAccessedByAnyLayer()
+        .whereLayer("demo").mayNotBeAccessedByAnyLayer()
+        .whereLayer("job").mayOnlyBeAccessedByLayers("demo")
         .whereLayer("export").mayOnlyBeAccessedByLayers("job")
         .whereLayer("report").mayOnlyBeAccessedByLayers("job")
         .whereLayer("audio").mayOnlyBeAccessedByLayers("job")
