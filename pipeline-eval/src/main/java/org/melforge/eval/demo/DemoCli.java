@@ -14,7 +14,8 @@ import org.melforge.training.TrainCli;
  * The demo ({@code submit/demo}): the whole pipeline on the bundled sample corpora, in one JVM and
  * one local Spark session. Its steps are the command lines of {@code submit/features},
  * {@code submit/train} and {@code submit/eval}, run in order through the same entry points: the
- * features job, an inspection of each table, the train job of each preset on its table, the eval
+ * features job, an inspection of each table, the train job of each preset on its table (one with
+ * gradient sharing, the others in one worker, as {@code conf/demo.conf} sets), the eval
  * job of each table's models side by side, and the token export of AudDSR. One JVM for all of them
  * spares every step the start of a JVM, of Spark and of ND4J. The first step that fails stops the
  * demo with that step's exit code.
@@ -27,6 +28,9 @@ public final class DemoCli {
   private static final List<String[]> MODELS = List.of(new String[] {"timbre-vae", "nsynth"},
       new String[] {"vqvae-80x128", "nsynth"}, new String[] {"vqvae-128x320", "speech"},
       new String[] {"auddsr", "speech"});
+
+  /** The preset the demo trains with gradient sharing (two workers); the others in one worker. */
+  static final String SHARED = "vqvae-80x128";
 
   private DemoCli() {}
 
@@ -72,9 +76,13 @@ public final class DemoCli {
           tables.resolve(table).toString(), "--images", "2", "--out", out.resolve("images").toString())));
     }
     for (String[] model : MODELS) {
-      steps.add(new Step("train " + model[0], TrainCli::run, List.of("run", "--preset", model[0],
-          "--conf", conf, "--table", tables.resolve(model[1]).toString(),
-          "--output", train.resolve(model[0]).toString())));
+      List<String> args = new ArrayList<>(List.of("run", "--preset", model[0], "--conf", conf,
+          "--table", tables.resolve(model[1]).toString(),
+          "--output", train.resolve(model[0]).toString()));
+      if (model[0].equals(SHARED)) {
+        args.add("sharing.mode=shared");
+      }
+      steps.add(new Step("train " + model[0], TrainCli::run, args));
     }
     for (String table : List.of("nsynth", "speech")) {
       List<String> eval = new ArrayList<>(List.of("run", "--conf", conf, "--table",

@@ -32,6 +32,7 @@ class DemoCliTest {
     for (DemoCli.Step s : steps.subList(3, 7)) {
       String preset = s.args().get(s.args().indexOf("--preset") + 1);
       assertTrue(Presets.NAMES.contains(preset), preset + " is a bundled preset");
+      assertEquals(preset.equals(DemoCli.SHARED), s.args().contains("sharing.mode=shared"), preset);
     }
     List<String> evalNsynth = steps.get(7).args();
     assertEquals(home.resolve("out/demo/train/timbre-vae").toString(),
