@@ -23,6 +23,7 @@
 # Environment: WORKERS (2), SYNC_INTERVAL (10, the job's default), OUT (/tmp/melforge-distbench),
 # DATA (../shared/data), NSYNTH_COPIES / SPEECH_COPIES (8 / 2: the mini corpora are read that many
 # times as separate datasets so that an epoch lasts long enough to time), BUILD_DIR (target-bench),
+# SKIP_BUILD (1: reuse an earlier build),
 # JAVA_OPTS (-Xmx6g), MODES (single,shared,averaging[,shared-w1]), THREAD_CPU (1: once epoch 1 is
 # done, sample the CPU use of each thread of the JVM for 8 s, into thread-cpu.txt of the run),
 # FIRST_ROUND (1: number of the first round, to add rounds to earlier ones). ROUNDS=0 only prints
@@ -45,8 +46,11 @@ build="${BUILD_DIR:-target-bench}"
 target="$module/$build"
 mkdir -p "$out/runs"
 
-if [[ ! -f "$target/classpath-runtime.txt" || ! -f "$target/pipeline-train-0.1.0-SNAPSHOT.jar" ]]; then
-  (cd "$repo" && mvn -B -q "-Dbuild.dir.name=$build" -DskipTests install -pl pipeline-features,pipeline-train)
+# The train jar and its class path files, built in the reactor (-am: pipeline-features from this
+# checkout, nothing installed in ~/.m2; no spark-submit jar). SKIP_BUILD=1 reuses an earlier build.
+if [[ "${SKIP_BUILD:-0}" != 1 || ! -f "$target/classpath-runtime.txt" ]]; then
+  (cd "$repo" && mvn -B -q "-Dbuild.dir.name=$build" -DskipTests -Dmelforge.shade.skip=true \
+    package -pl pipeline-train -am)
 fi
 cp="$target/pipeline-train-0.1.0-SNAPSHOT.jar:$(cat "$target/classpath-compile.txt"):$(cat "$target/classpath-runtime.txt")"
 mapfile -t jvm_flags < <(grep -v '^[[:space:]]*#' "$repo/conf/jvm.options" | grep -v '^[[:space:]]*$')

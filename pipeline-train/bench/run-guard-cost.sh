@@ -8,9 +8,12 @@ set -euo pipefail
 module="$(cd "$(dirname "$0")/.." && pwd)"
 sizes="${1:-100000,1000000,4000000}"
 reps="${2:-100}"
-classes="$module/target/guard-cost"
-(cd "$module" && mvn -B -q compile dependency:build-classpath -Dmdep.outputFile=target/guard-cost.cp)
-cp="$module/target/classes:$(cat "$module/target/guard-cost.cp")"
+build="${BUILD_DIR:-target-bench}"
+classes="$module/$build/guard-cost"
+# In the reactor (-am: pipeline-features from this checkout; nothing has to be installed in ~/.m2).
+(cd "$module/.." && mvn -B -q -pl pipeline-train -am "-Dbuild.dir.name=$build" compile \
+  dependency:build-classpath "-Dmdep.outputFile=$build/guard-cost.cp")
+cp="$module/$build/classes:$(cat "$module/$build/guard-cost.cp")"
 mkdir -p "$classes"
 javac -nowarn -proc:none -d "$classes" -cp "$cp" "$module/bench/java/org/melforge/bench/GuardCost.java"
 for n in ${sizes//,/ }; do

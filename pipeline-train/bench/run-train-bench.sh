@@ -28,7 +28,8 @@ reps="${REPS:-3}"
 python="${PYTHON:-/usr/bin/python3}"
 build="${BUILD_DIR:-target-bench}"
 
-mvn_args=(-B -q -pl pipeline-train "-Dbuild.dir.name=$build")
+# In the reactor (-am: pipeline-features from this checkout; nothing has to be installed in ~/.m2).
+mvn_args=(-B -q -pl pipeline-train -am "-Dbuild.dir.name=$build")
 cp_file="$build/test-classpath${ND4J_CLASSIFIER:+-$ND4J_CLASSIFIER}.txt"
 [[ -n "${ND4J_CLASSIFIER:-}" ]] && mvn_args+=("-Dnd4j.classifier=$ND4J_CLASSIFIER")
 build_cmd=(test-compile dependency:build-classpath "-Dmdep.outputFile=$cp_file"
