@@ -10,9 +10,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,6 +38,7 @@ import org.melforge.corpus.Catalog;
 import org.melforge.corpus.CorpusInput;
 import org.melforge.corpus.CorpusReader;
 import org.melforge.corpus.Layout;
+import org.melforge.spark.HadoopJson;
 import org.melforge.spark.JobGroup;
 import org.melforge.spark.SparkJob;
 import org.melforge.tensorstore.ErrorTable;
@@ -278,12 +277,8 @@ public final class FeaturesJob implements SparkJob<FeaturesResult> {
   }
 
   private void writeJson(Path path, Object value) {
-    try (OutputStream out = fileSystem(path).create(path, true)) {
-      new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-          .enable(SerializationFeature.INDENT_OUTPUT).writeValue(out, value);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path, e);
-    }
+    HadoopJson.write(fileSystem(path), path, value,
+        new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE));
   }
 
   private static void stage(JobGroup group, String description) {

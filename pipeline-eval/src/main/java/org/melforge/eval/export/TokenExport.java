@@ -21,6 +21,7 @@ import org.apache.spark.sql.SparkSession;
 import org.melforge.checkpoint.Checkpoint;
 import org.melforge.checkpoint.CheckpointException;
 import org.melforge.data.FeatureTable;
+import org.melforge.spark.HadoopJson;
 import org.melforge.spark.JobGroup;
 import org.melforge.spark.SparkJob;
 import org.melforge.tensorstore.TensorTable;
@@ -136,13 +137,11 @@ public final class TokenExport implements SparkJob<ExportResult> {
   private void writeDescription(Path output, TokenSchema schema, long examples) {
     Map<String, Object> out = new LinkedHashMap<>(schema.description());
     out.put("examples", examples);
-    try (var stream = output.getFileSystem(spark.sparkContext().hadoopConfiguration())
-        .create(new Path(output, TokenSchema.DESCRIPTION), true)) {
-      stream.write(new com.fasterxml.jackson.databind.ObjectMapper()
-          .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsBytes(out));
+    try {
+      HadoopJson.write(output.getFileSystem(spark.sparkContext().hadoopConfiguration()),
+          new Path(output, TokenSchema.DESCRIPTION), out);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + new Path(output, TokenSchema.DESCRIPTION), e);
+      throw new UncheckedIOException("cannot open the file system of " + output, e);
     }
   }
 }

@@ -27,6 +27,7 @@ import org.melforge.data.FeatureTable;
 import org.melforge.eval.codes.LevelStatistics;
 import org.melforge.eval.metrics.Distribution;
 import org.melforge.model.TokenizerModel;
+import org.melforge.spark.HadoopJson;
 import org.melforge.tensorstore.TensorTable;
 import org.melforge.training.Scorer;
 
@@ -191,9 +192,9 @@ final class CheckpointEvaluation {
     out.put("created_at", Instant.now().toString());
     try {
       FileSystem fs = folder.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      EvalJob.writeJson(fs, new Path(folder, SUMMARY), out);
+      HadoopJson.write(fs, new Path(folder, SUMMARY), out);
     } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot write " + new Path(folder, SUMMARY), e);
+      throw new java.io.UncheckedIOException("cannot open the file system of " + folder, e);
     }
   }
 

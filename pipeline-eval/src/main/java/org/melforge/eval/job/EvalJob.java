@@ -2,11 +2,8 @@ package org.melforge.eval.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +22,7 @@ import org.melforge.checkpoint.CheckpointException;
 import org.melforge.checkpoint.OutputLease;
 import org.melforge.data.FeatureTable;
 import org.melforge.eval.job.CheckpointEvaluation.Outcome;
+import org.melforge.spark.HadoopJson;
 import org.melforge.spark.JobGroup;
 import org.melforge.spark.SparkJob;
 import org.melforge.training.BuildInfo;
@@ -223,17 +221,7 @@ public final class EvalJob implements SparkJob<EvalResult> {
     out.put("versions", BuildInfo.versions());
     out.put("git_commit", BuildInfo.gitCommit());
     out.put("created_at", Instant.now().toString());
-    writeJson(fs, path, out);
-  }
-
-  /** Writes {@code value} as indented JSON to {@code path}, replacing it. */
-  static void writeJson(FileSystem fs, Path path, Object value) {
-    try (OutputStream out = fs.create(path, true)) {
-      out.write(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-          .writeValueAsString(value).getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + path, e);
-    }
+    HadoopJson.write(fs, path, out);
   }
 
   /** Parses JSON text known to be valid. */
