@@ -1,11 +1,7 @@
 package org.melforge.model;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.typesafe.config.Config;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +26,7 @@ import org.melforge.config.Setting;
  */
 public record VqSpec(int numHiddens, int numResidualLayers, int numResidualHiddens,
     int embeddingDim, int numEmbeddings, double commitmentCost,
-    @JsonSerialize(using = LowerCase.class) VectorQuantizer.Update codebookUpdate,
+    @JsonSerialize(using = LowerCaseEnum.class) VectorQuantizer.Update codebookUpdate,
     double emaDecay, double emaEpsilon, double deadCodeThreshold, int kmeansInitBatches)
     implements FamilySpec {
 
@@ -46,7 +42,7 @@ public record VqSpec(int numHiddens, int numResidualLayers, int numResidualHidde
       Setting.integer("num-embeddings", 1, 1 << 20, "codebook size K per level"),
       Setting.number("commitment-cost", 0, 1e6, "commitment weight"),
       Setting.choice("codebook-update", Arrays.stream(VectorQuantizer.Update.values())
-          .map(VqSpec::key).sorted().toList(), "codebook learning"),
+          .map(LowerCaseEnum::key).sorted().toList(), "codebook learning"),
       Setting.number("ema-decay", 0, 1, "EMA decay"),
       Setting.number("ema-epsilon", 0, 1, "Laplace smoothing of cluster sizes"),
       Setting.number("dead-code-threshold", 0, 1e9, "revival threshold (0 = off)"),
@@ -78,27 +74,6 @@ public record VqSpec(int numHiddens, int numResidualLayers, int numResidualHidde
   public VectorQuantizer quantizer(long h, long w) {
     return new VectorQuantizer(numEmbeddings, embeddingDim, commitmentCost, codebookUpdate,
         emaDecay, emaEpsilon, deadCodeThreshold, h, w);
-  }
-
-  /** The configuration spelling of an update mode, e.g. {@code ema}. */
-  static String key(VectorQuantizer.Update update) {
-    return update.name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Writes an update mode in its configuration spelling; the enum itself has no JSON spelling. */
-  static final class LowerCase extends StdSerializer<VectorQuantizer.Update> {
-
-    private static final long serialVersionUID = 1L;
-
-    public LowerCase() {
-      super(VectorQuantizer.Update.class);
-    }
-
-    @Override
-    public void serialize(VectorQuantizer.Update value, JsonGenerator gen,
-        SerializerProvider provider) throws IOException {
-      gen.writeString(key(value));
-    }
   }
 
   /** The k-means initialisation's batches ({@code kmeans-init-batches}). */
