@@ -83,18 +83,7 @@ class BinarySphericalQuantizerTest {
   }
 
   static INDArray nchw(double[][] rows) {
-    int d = rows[0].length;
-    INDArray a = Nd4j.create(DataType.DOUBLE, B, d, H, W);
-    for (int b = 0; b < B; b++) {
-      for (int y = 0; y < H; y++) {
-        for (int x = 0; x < W; x++) {
-          for (int c = 0; c < d; c++) {
-            a.putScalar(new long[] {b, c, y, x}, rows[(b * H + y) * W + x][c]);
-          }
-        }
-      }
-    }
-    return a;
+    return TestArrays.nchw(rows, B, H, W);
   }
 
   /** Channel {@code c} of an NCHW output at position row {@code r} ((b, y, x) order). */

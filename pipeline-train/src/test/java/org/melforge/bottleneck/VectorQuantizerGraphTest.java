@@ -66,17 +66,7 @@ class VectorQuantizerGraphTest {
   }
 
   static INDArray nchw(double[][] rows) {
-    INDArray a = Nd4j.create(DataType.DOUBLE, B, D, H, W);
-    for (int b = 0; b < B; b++) {
-      for (int y = 0; y < H; y++) {
-        for (int x = 0; x < W; x++) {
-          for (int c = 0; c < D; c++) {
-            a.putScalar(new long[] {b, c, y, x}, rows[(b * H + y) * W + x][c]);
-          }
-        }
-      }
-    }
-    return a;
+    return TestArrays.nchw(rows, B, H, W);
   }
 
   /** Reconstruction labels, one row per position. */
