@@ -113,6 +113,11 @@ public class BinarySphericalQuantizer extends SameDiffLambdaLayer implements Bot
     return bits;
   }
 
+  /** g, the configured bits per group. */
+  public int groupSize() {
+    return groupSize;
+  }
+
   /** Bits per group of the soft assignment: g, or 1 for {@link Entropy#ANALYTICAL}. */
   public int effectiveGroupSize() {
     return entropy == Entropy.ANALYTICAL ? 1 : groupSize;
