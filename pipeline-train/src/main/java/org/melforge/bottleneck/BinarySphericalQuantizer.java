@@ -209,8 +209,8 @@ public class BinarySphericalQuantizer extends SameDiffLambdaLayer implements Bot
     SDVariable logits = u.reshape(-1, g).mmul(sd.constant(subCodes(input.dataType())))
         .mul(2 * inverseTemperature);
     SDVariable p = sd.nn.softmax(logits, 1);
-    // Each sum runs over all of a position's or the batch's groups at once: in M2.1 a SameDiff
-    // reduction over a dimension of size 1 (one group) fails with a NullPointerException.
+    // Each sum runs over all of a position's or the batch's groups at once: in M2.1, summing per
+    // group first failed with a NullPointerException (BaseReduceOp.noOp) when g = L (one group).
     SDVariable sample = plogp(sd, p).reshape(-1, (bits / g) << g).sum(true, 1).neg();
     SDVariable codebook = plogp(sd, p.reshape(-1, bits / g, 1 << g).mean(0)).sum().neg();
     SDVariable codebookColumn = sample.mul(0.0).add(codebook);
