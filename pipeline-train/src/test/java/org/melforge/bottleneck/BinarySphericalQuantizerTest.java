@@ -12,7 +12,6 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -24,7 +23,6 @@ import org.melforge.DoublePrecision;
 import org.melforge.bottleneck.BinarySphericalQuantizer.Entropy;
 import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.ChannelSlice;
-import org.melforge.model.layers.MeanSquaredErrorLoss;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -53,21 +51,7 @@ class BinarySphericalQuantizerTest {
 
   /** x -> probe -> bsq -> {q -> MSE, loss channel -> auxiliary loss}. */
   static ComputationGraph graph(BinarySphericalQuantizer bsq) {
-    int l = bsq.bits();
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(3)
-        .dataType(DataType.DOUBLE).updater(new NoOp())
-        .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-        .graphBuilder().addInputs("x").setInputTypes(InputType.convolutional(H, W, l))
-        .addVertex("probe", new GradientProbe(), "x")
-        .addLayer("bsq", bsq, "probe")
-        .addVertex("q", ChannelSlice.range(0, l), "bsq")
-        .addVertex("lossChannel", ChannelSlice.range(2 * l, 1), "bsq")
-        .addLayer("recon", new MeanSquaredErrorLoss(), "q")
-        .addLayer("aux", new AuxiliaryLoss(), "lossChannel")
-        .setOutputs("recon", "aux").build();
-    ComputationGraph g = new ComputationGraph(conf);
-    g.init();
-    return g;
+    return QuantizerGraphs.probed("bsq", bsq, new NoOp(), 3, H, W, bsq.bits(), 2 * bsq.bits());
   }
 
   /** Encoder outputs, one row of L per position in (b, y, x) order, with a few exact zeros. */
