@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.melforge.bottleneck.BinarySphericalQuantizer;
 import org.melforge.config.Setting;
 
@@ -36,10 +37,7 @@ public record BsqSpec(int numHiddens, int numResidualLayers, int numResidualHidd
   public static final String SECTION = "bsq";
 
   /** The section's documented keys, relative to it. */
-  static final List<Setting> SETTINGS = List.of(
-      Setting.integer("num-hiddens", 2, 65536, "hidden channels (even)"),
-      Setting.integer("num-residual-layers", 0, 64, "residual blocks per stack"),
-      Setting.integer("num-residual-hiddens", 1, 65536, "channels inside a residual block"),
+  static final List<Setting> SETTINGS = Stream.concat(VqSpec.BACKBONE_SETTINGS.stream(), Stream.of(
       Setting.integer("bits", 1, 62, "code bits L (2^L codes)"),
       Setting.integer("group-size", 1, 16, "bits per group of the soft assignment (divides bits)"),
       Setting.choice("entropy", Arrays.stream(BinarySphericalQuantizer.Entropy.values())
@@ -48,7 +46,8 @@ public record BsqSpec(int numHiddens, int numResidualLayers, int numResidualHidd
       Setting.number("gamma0", 0, 1e6, "per-sample entropy weight"),
       Setting.number("gamma", 0, 1e6, "codebook entropy weight"),
       Setting.number("zeta", 0, 1e6, "entropy terms weight"),
-      Setting.number("inverse-temperature", 1e-6, 1e6, "inverse temperature of the assignment"));
+      Setting.number("inverse-temperature", 1e-6, 1e6, "inverse temperature of the assignment")))
+      .toList();
 
   /** Reads the section, already validated against {@link #SETTINGS}. */
   static BsqSpec from(Config section) {
@@ -67,10 +66,7 @@ public record BsqSpec(int numHiddens, int numResidualLayers, int numResidualHidd
 
   @Override
   public List<String> problems() {
-    List<String> out = new ArrayList<>();
-    if (numHiddens % 2 != 0) {
-      out.add("model." + SECTION + ".num-hiddens: " + numHiddens + " must be even");
-    }
+    List<String> out = new ArrayList<>(VqSpec.backboneProblems(SECTION, numHiddens));
     if (bits % groupSize != 0) {
       out.add("model." + SECTION + ".group-size: " + groupSize + " must divide bits " + bits);
     }
