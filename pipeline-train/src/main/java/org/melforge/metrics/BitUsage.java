@@ -44,11 +44,11 @@ public final class BitUsage implements Serializable {
         plus[i] += (code >>> (bits - 1 - i)) & 1;
       }
     }
-    double[][] p = softAssignment.toDoubleMatrix();
-    for (int r = 0; r < p.length; r++) {
-      double[] sum = assignment[r % groups];
-      for (int k = 0; k < sum.length; k++) {
-        sum[k] += p[r][k];
+    double[][] sums = softAssignment.reshape(codes.length, groups, assignment[0].length).sum(0)
+        .reshape(groups, assignment[0].length).toDoubleMatrix();
+    for (int group = 0; group < groups; group++) {
+      for (int k = 0; k < sums[group].length; k++) {
+        assignment[group][k] += sums[group][k];
       }
     }
     positions += codes.length;
