@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The information bottleneck of a tokenizer, whatever its family: a vector quantizer (codes), a
- * Gaussian posterior (latents), and later binary spherical quantization and sparse dictionaries.
+ * Gaussian posterior (latents), binary spherical quantization (binary codes), and later sparse
+ * dictionaries.
  * Implemented by the bottleneck layer configurations; the parameters come from the trained graph.
  * Models, the evaluation job and token export go through this interface only.
  */
@@ -19,7 +20,12 @@ public interface Bottleneck {
     /** Code indices from a codebook of {@link #codebookSize} entries. */
     CODES,
     /** A Gaussian posterior: mean and log-variance per latent dimension. */
-    GAUSSIAN
+    GAUSSIAN,
+    /**
+     * Binary codes: L signs per position, the code being their L-bit integer (a {@code long}, most
+     * significant bit first, {@code +1} a set bit) out of {@link #codebookSize} = 2^L.
+     */
+    BINARY
   }
 
   /** The kind of this bottleneck. */
@@ -27,7 +33,8 @@ public interface Bottleneck {
 
   /**
    * Codes or latents of a bottleneck input (the activation that enters the bottleneck layer):
-   * code indices {@code (B, h, w)} as {@code long}s for a quantizer, the posterior mean
+   * code indices {@code (B, h, w)} as {@code long}s for a quantizer (binary codes' L-bit integers
+   * for a binary one), the posterior mean
    * {@code (B, L)} for a Gaussian bottleneck.
    */
   INDArray encode(Map<String, INDArray> params, INDArray input);

@@ -22,38 +22,59 @@ public final class CodeCounts implements Serializable {
 
   /** No code counted yet, in a codebook of {@code size} codes. */
   public CodeCounts(long size) {
+    this(size, size <= DENSE_LIMIT);
+  }
+
+  private CodeCounts(long size, boolean dense) {
     if (size < 1) {
       throw new IllegalArgumentException("codebook size must be >= 1: " + size);
     }
     this.size = size;
-    this.dense = size <= DENSE_LIMIT ? new long[(int) size] : null;
-    this.sparse = dense == null ? new HashMap<>() : null;
+    this.dense = dense ? new long[(int) size] : null;
+    this.sparse = dense ? null : new HashMap<>();
+  }
+
+  /**
+   * No code counted yet, in a codebook of {@code size} codes, counting only the codes seen
+   * whatever the size: for codes that are few per codebook (binary codes of 2^L entries).
+   */
+  public static CodeCounts sparse(long size) {
+    return new CodeCounts(size, false);
+  }
+
+  /** No code counted yet, in the same codebook counted the same way as these. */
+  public CodeCounts empty() {
+    return new CodeCounts(size, dense != null);
   }
 
   /** Counts one use of {@code code}. */
   public void add(long code) {
+    add(code, 1);
+  }
+
+  private void add(long code, long uses) {
     if (code < 0 || code >= size) {
       throw new IllegalArgumentException("code " + code + " outside codebook of " + size);
     }
     if (dense != null) {
-      dense[(int) code]++;
+      dense[(int) code] += uses;
     } else {
-      sparse.merge(code, 1L, Long::sum);
+      sparse.merge(code, uses, Long::sum);
     }
   }
 
-  /** Adds {@code other}'s counts (same codebook size). */
+  /** Adds {@code other}'s counts (same codebook size, either way of counting). */
   public void merge(CodeCounts other) {
     if (other.size != size) {
       throw new IllegalArgumentException("cannot merge counts of codebooks of " + size + " and "
           + other.size + " codes");
     }
-    if (dense != null) {
+    if (dense != null && other.dense != null) {
       for (int i = 0; i < dense.length; i++) {
         dense[i] += other.dense[i];
       }
     } else {
-      other.sparse.forEach((code, n) -> sparse.merge(code, n, Long::sum));
+      other.forEachUsed(this::add);
     }
   }
 

@@ -3,10 +3,14 @@ package org.melforge.metrics;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.melforge.bottleneck.BinarySphericalQuantizer;
+import org.melforge.bottleneck.Bottleneck;
+import org.melforge.bottleneck.Codebooks;
 import org.melforge.model.LossParts;
 import org.melforge.model.TokenizerModel;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
@@ -16,7 +20,11 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  *
  * <p>Names: {@code recon}, {@code total}; per quantizer {@code <name>_loss},
  * {@code <name>_perplexity}, {@code <name>_usage} (fraction of codes used), {@code <name>_dead}
- * (codes never used); for the VAE {@code kl_raw}, {@code kl_free_bits}, {@code beta},
+ * (codes never used); per binary quantizer its loss parts ({@code LossParts}), the same code
+ * usage over its 2^L codes plus {@code <name>_codes_used} (distinct codes), {@code <name>_bit_<i>}
+ * (fraction of positions whose bit i, 0 the most significant, is +1) and
+ * {@code <name>_h_codebook_epoch} (the codebook entropy of the mean soft assignment of all the
+ * epoch's positions, where {@code <name>_h_codebook} averages the batches' values); for the VAE {@code kl_raw}, {@code kl_free_bits}, {@code beta},
  * {@code mu_mean}, {@code mu_std}, {@code logvar_mean}, {@code logvar_std},
  * {@code latent_pairwise_distance} (mean Euclidean distance between the posterior means of two
  * examples of a batch).
@@ -31,6 +39,7 @@ public final class EpochMetrics implements Serializable {
   private final transient TokenizerModel model;
   private final Map<String, double[]> sums = new LinkedHashMap<>();
   private final Map<String, CodeCounts> codeCounts = new LinkedHashMap<>();
+  private final Map<String, BitUsage> bitUsage = new LinkedHashMap<>();
   private final double[] mu = new double[3];
   private final double[] logvar = new double[3];
   private double pairDistanceSum;
@@ -50,7 +59,9 @@ public final class EpochMetrics implements Serializable {
     for (String name : model.bottlenecks()) {
       INDArray act = activations.get(name);
       switch (model.bottleneck(name).kind()) {
-        case CODES -> countCodes(name, LossParts.codeChannel(act));
+        case CODES -> countCodes(name, LossParts.codeChannel(act).castTo(DataType.LONG).dup('c')
+            .reshape(-1).toLongVector());
+        case BINARY -> countBits(name, act);
         case GAUSSIAN -> {
           moments(mu, LossParts.mu(act));
           moments(logvar, LossParts.logvar(act));
@@ -60,12 +71,24 @@ public final class EpochMetrics implements Serializable {
     }
   }
 
-  private void countCodes(String name, INDArray codes) {
-    CodeCounts counts = codeCounts.computeIfAbsent(name,
-        k -> new CodeCounts(model.bottleneck(k).codebookSize()));
-    for (long i : codes.castTo(DataType.LONG).dup('c').reshape(-1).toLongVector()) {
+  private void countCodes(String name, long[] codes) {
+    CodeCounts counts = codeCounts.computeIfAbsent(name, k -> model.bottleneck(k).kind()
+        == Bottleneck.Kind.BINARY ? CodeCounts.sparse(model.bottleneck(k).codebookSize())
+        : new CodeCounts(model.bottleneck(k).codebookSize()));
+    for (long i : codes) {
       counts.add(i);
     }
+  }
+
+  private void countBits(String name, INDArray act) {
+    BinarySphericalQuantizer bsq = (BinarySphericalQuantizer) model.bottleneck(name);
+    int l = bsq.bits();
+    INDArray rows = Codebooks.rows(act);
+    long[] codes = bsq.codes(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(0, l)))
+        .toLongVector();
+    countCodes(name, codes);
+    bitUsage.computeIfAbsent(name, k -> new BitUsage(l, bsq.effectiveGroupSize()))
+        .add(codes, bsq.assignment(rows.get(NDArrayIndex.all(), NDArrayIndex.interval(l, 2 * l))));
   }
 
   private static void moments(double[] acc, INDArray v) {
@@ -88,8 +111,8 @@ public final class EpochMetrics implements Serializable {
   public synchronized void merge(EpochMetrics other) {
     examples += other.examples;
     other.sums.forEach((k, v) -> sums.computeIfAbsent(k, key -> new double[1])[0] += v[0]);
-    other.codeCounts.forEach((k, v) ->
-        codeCounts.computeIfAbsent(k, key -> new CodeCounts(v.size())).merge(v));
+    other.codeCounts.forEach((k, v) -> codeCounts.computeIfAbsent(k, key -> v.empty()).merge(v));
+    other.bitUsage.forEach((k, v) -> bitUsage.computeIfAbsent(k, key -> v.empty()).merge(v));
     for (int i = 0; i < 3; i++) {
       mu[i] += other.mu[i];
       logvar[i] += other.logvar[i];
@@ -112,6 +135,14 @@ public final class EpochMetrics implements Serializable {
       out.put(name + "_perplexity", usage.perplexity());
       out.put(name + "_usage", usage.usedFraction());
       out.put(name + "_dead", (double) usage.dead());
+    });
+    bitUsage.forEach((name, bitsUsed) -> {
+      CodeCounts counts = codeCounts.get(name);
+      out.put(name + "_codes_used", (double) (counts.size() - counts.usage().dead()));
+      for (int i = 0; i < bitsUsed.bits(); i++) {
+        out.put(name + "_bit_" + i, bitsUsed.plusFraction(i));
+      }
+      out.put(name + "_h_codebook_epoch", bitsUsed.codebookEntropy());
     });
     if (mu[0] > 0) {
       out.put("mu_mean", mu[1] / mu[0]);

@@ -32,6 +32,7 @@ interface Architecture {
       case TIMBRE_VAE -> new TimbreVae(spec);
       case VQVAE -> new VqVae(spec);
       case AUDDSR -> new AudDsr(spec);
+      case BSQ_CNN -> new BsqCnn(spec);
     };
   }
 }

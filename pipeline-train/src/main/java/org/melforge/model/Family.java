@@ -11,7 +11,9 @@ public enum Family {
   /** Single-level VQ-VAE. */
   VQVAE("vqvae", VqSpec.SECTION),
   /** Two-level hierarchical VQ-VAE (AudDSR) on 128x320 speech windows. */
-  AUDDSR("auddsr", VqSpec.SECTION);
+  AUDDSR("auddsr", VqSpec.SECTION),
+  /** The VQ-VAE's encoder and decoder with binary spherical quantization in place of the codebook. */
+  BSQ_CNN("bsq-cnn", BsqSpec.SECTION);
 
   private final String key;
   private final String section;

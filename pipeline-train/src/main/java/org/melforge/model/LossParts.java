@@ -1,8 +1,11 @@
 package org.melforge.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.melforge.bottleneck.BinarySphericalQuantizer;
 import org.melforge.bottleneck.Bottleneck;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.MultiDataSet;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -11,12 +14,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The named loss parts of one batch, computed from the activations of its forward pass (DL4J
  * cannot score SameDiff output layers separately): {@code recon} (MSE), per quantizer
- * {@code <name>_loss}, for the VAE {@code kl_raw} (sum over dimensions of the batch-mean KL),
+ * {@code <name>_loss}, per binary quantizer also {@code <name>_commitment} (mean {@code |u - q|^2},
+ * unweighted), {@code <name>_h_sample} and {@code <name>_h_codebook} (the entropy terms, nats, the
+ * latter of the batch), for the VAE {@code kl_raw} (sum over dimensions of the batch-mean KL),
  * {@code kl_free_bits} (the same with each dimension clamped below at the free bits) and
  * {@code beta}; and {@code total}, the training objective. {@link #perExample} gives the same parts
  * for each example of the batch.
  */
 public final class LossParts {
+
+  /** The suffixes of a binary quantizer's parts, in the order of its extra output channels. */
+  static final List<String> BINARY_PARTS = List.of("_loss", "_commitment", "_h_sample",
+      "_h_codebook");
 
   private LossParts() {}
 
@@ -30,10 +39,16 @@ public final class LossParts {
     parts.put("recon", total);
     for (String name : model.bottlenecks()) {
       INDArray act = activations.get(name);
-      if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
+      Bottleneck.Kind kind = model.bottleneck(name).kind();
+      if (kind == Bottleneck.Kind.CODES) {
         double loss = lossChannel(act).meanNumber().doubleValue();
         parts.put(name + "_loss", loss);
         total += loss;
+      } else if (kind == Bottleneck.Kind.BINARY) {
+        for (int i = 0; i < BINARY_PARTS.size(); i++) {
+          parts.put(name + BINARY_PARTS.get(i), binaryChannel(act, i).meanNumber().doubleValue());
+        }
+        total += parts.get(name + BINARY_PARTS.get(0));
       } else {
         double beta = batch.getLabels(1).getDouble(0);
         INDArray kl = klPerDimension(act);
@@ -51,7 +66,9 @@ public final class LossParts {
 
   /**
    * The loss parts of each example of {@code batch}, arrays of batch length: {@code recon} (the
-   * example's MSE), per quantizer {@code <name>_loss} (mean over the example's positions), for the
+   * example's MSE), per quantizer {@code <name>_loss} (mean over the example's positions), per
+   * binary quantizer also its other parts (mean over the example's positions; {@code _h_codebook}
+   * is the batch's, the same for every example), for the
    * VAE {@code kl} (the example's KL summed over dimensions) and {@code total}: recon, plus the
    * quantizer losses, plus beta times the example's KL with each dimension clamped below at the
    * free bits. The batch's {@link #measure} clamps the batch-mean KL instead, so its {@code total}
@@ -69,9 +86,16 @@ public final class LossParts {
     for (String name : model.bottlenecks()) {
       INDArray act = activations.get(name);
       double[] loss;
-      if (model.bottleneck(name).kind() == Bottleneck.Kind.CODES) {
+      Bottleneck.Kind kind = model.bottleneck(name).kind();
+      if (kind == Bottleneck.Kind.CODES) {
         loss = lossChannel(act).reshape(b, -1).mean(1).toDoubleVector();
         parts.put(name + "_loss", loss);
+      } else if (kind == Bottleneck.Kind.BINARY) {
+        for (int i = 0; i < BINARY_PARTS.size(); i++) {
+          parts.put(name + BINARY_PARTS.get(i),
+              binaryChannel(act, i).reshape(b, -1).mean(1).toDoubleVector());
+        }
+        loss = parts.get(name + BINARY_PARTS.get(0));
       } else {
         INDArray kl = klPerExampleAndDimension(act);
         parts.put("kl", kl.sum(1).toDoubleVector());
@@ -85,6 +109,18 @@ public final class LossParts {
     }
     parts.put("total", total);
     return parts;
+  }
+
+  /**
+   * A binary quantizer output's per-position part {@code index} of {@link #BINARY_PARTS}
+   * (B, h, w), from its last {@link BinarySphericalQuantizer#EXTRA_CHANNELS} channels, in double
+   * precision: a float mean over a batch's positions of the constant H_codebook channel was off by
+   * 1e-4 relative.
+   */
+  static INDArray binaryChannel(INDArray bsqOutput, int index) {
+    return bsqOutput.get(NDArrayIndex.all(), NDArrayIndex.point(bsqOutput.size(1)
+        - BinarySphericalQuantizer.EXTRA_CHANNELS + index), NDArrayIndex.all(), NDArrayIndex.all())
+        .castTo(DataType.DOUBLE);
   }
 
   /** A quantizer output's per-position loss channel (B, h, w). */

@@ -26,7 +26,8 @@ import org.melforge.config.Setting;
 /**
  * Everything that defines a model's architecture and losses: the {@code model} section of a
  * preset. The input shape is common to all families; everything else is in the family's own
- * subsection ({@link Family#section()}: {@code model.timbre-vae} or {@code model.vq}), which is the
+ * subsection ({@link Family#section()}: {@code model.timbre-vae}, {@code model.vq} or
+ * {@code model.bsq}), which is the
  * only section set here. Immutable; written into every checkpoint (as the {@code model} object of
  * its JSON, sections nested) so a model can be rebuilt exactly.
  *
@@ -40,14 +41,16 @@ import org.melforge.config.Setting;
  * @param nFrames input width (frames)
  * @param timbreVae the {@code timbre-vae} section: set for family {@code timbre-vae} only
  * @param vq the {@code vq} section: set for families {@code vqvae} and {@code auddsr} only
+ * @param bsq the {@code bsq} section: set for family {@code bsq-cnn} only
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(String preset, Family family, int nMels, int nFrames,
-    TimbreVaeSpec timbreVae, VqSpec vq) implements Serializable {
+    TimbreVaeSpec timbreVae, VqSpec vq, BsqSpec bsq) implements Serializable {
 
   private static final List<Map.Entry<String, List<Setting>>> SECTIONS = List.of(
       Map.entry(TimbreVaeSpec.SECTION, TimbreVaeSpec.SETTINGS),
-      Map.entry(VqSpec.SECTION, VqSpec.SETTINGS));
+      Map.entry(VqSpec.SECTION, VqSpec.SETTINGS),
+      Map.entry(BsqSpec.SECTION, BsqSpec.SETTINGS));
 
   /**
    * The documented keys of the {@code model} section, those of its subsections as
@@ -58,7 +61,7 @@ public record ModelSpec(String preset, Family family, int nMels, int nFrames,
 
   public ModelSpec {
     Objects.requireNonNull(family, "family");
-    List<String> given = sections(timbreVae, vq).map(FamilySpec::section).toList();
+    List<String> given = sections(timbreVae, vq, bsq).map(FamilySpec::section).toList();
     if (!given.equals(List.of(family.section()))) {
       throw new IllegalArgumentException("model: family " + family.key() + " takes section '"
           + family.section() + "' alone, got " + given);
@@ -72,7 +75,8 @@ public record ModelSpec(String preset, Family family, int nMels, int nFrames,
     Family family = Family.of(m.getString("family").toLowerCase(Locale.ROOT));
     ModelSpec spec = new ModelSpec(m.getString("preset"), family, m.getInt("n-mels"),
         m.getInt("n-frames"), section(m, family, TimbreVaeSpec.SECTION, TimbreVaeSpec::from),
-        section(m, family, VqSpec.SECTION, VqSpec::from));
+        section(m, family, VqSpec.SECTION, VqSpec::from),
+        section(m, family, BsqSpec.SECTION, BsqSpec::from));
     List<String> problems = spec.problems();
     if (!problems.isEmpty()) {
       throw new ConfigValidationException(problems);
@@ -141,13 +145,13 @@ public record ModelSpec(String preset, Family family, int nMels, int nFrames,
     return family.section().equals(section) ? read.apply(model.getConfig(section)) : null;
   }
 
-  private static Stream<FamilySpec> sections(TimbreVaeSpec timbreVae, VqSpec vq) {
-    return Stream.<FamilySpec>of(timbreVae, vq).filter(Objects::nonNull);
+  private static Stream<FamilySpec> sections(TimbreVaeSpec timbreVae, VqSpec vq, BsqSpec bsq) {
+    return Stream.<FamilySpec>of(timbreVae, vq, bsq).filter(Objects::nonNull);
   }
 
-  /** The family's section: {@link #timbreVae} or {@link #vq}. */
+  /** The family's section: {@link #timbreVae}, {@link #vq} or {@link #bsq}. */
   public FamilySpec section() {
-    return sections(timbreVae, vq).findFirst().orElseThrow();
+    return sections(timbreVae, vq, bsq).findFirst().orElseThrow();
   }
 
   /** Batches a fresh model's stateful bottlenecks initialise from ({@link FamilySpec#initBatches}). */
@@ -160,6 +164,7 @@ public record ModelSpec(String preset, Family family, int nMels, int nFrames,
       case TIMBRE_VAE -> 8;
       case VQVAE -> 4;
       case AUDDSR -> 8;
+      case BSQ_CNN -> 4;
     };
     List<String> out = new ArrayList<>();
     if (nMels % down != 0) {

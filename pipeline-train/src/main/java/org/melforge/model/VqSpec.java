@@ -1,14 +1,11 @@
 package org.melforge.model;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
-import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import com.typesafe.config.Config;
-import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.stream.Stream;
 import org.melforge.bottleneck.VectorQuantizer;
 import org.melforge.config.Setting;
 
@@ -30,27 +27,34 @@ import org.melforge.config.Setting;
  */
 public record VqSpec(int numHiddens, int numResidualLayers, int numResidualHiddens,
     int embeddingDim, int numEmbeddings, double commitmentCost,
-    @JsonSerialize(using = LowerCase.class) VectorQuantizer.Update codebookUpdate,
+    @JsonSerialize(using = LowerCaseEnum.class) VectorQuantizer.Update codebookUpdate,
     double emaDecay, double emaEpsilon, double deadCodeThreshold, int kmeansInitBatches)
     implements FamilySpec {
 
   /** The section's name under {@code model}. */
   public static final String SECTION = "vq";
 
-  /** The section's documented keys, relative to it. */
-  static final List<Setting> SETTINGS = List.of(
+  /**
+   * The keys of the encoder and decoder of {@link VqVae} ({@link VqVae#encoder}), which other
+   * sections with that backbone share.
+   */
+  static final List<Setting> BACKBONE_SETTINGS = List.of(
       Setting.integer("num-hiddens", 2, 65536, "hidden channels (even)"),
       Setting.integer("num-residual-layers", 0, 64, "residual blocks per stack"),
-      Setting.integer("num-residual-hiddens", 1, 65536, "channels inside a residual block"),
+      Setting.integer("num-residual-hiddens", 1, 65536, "channels inside a residual block"));
+
+  /** The section's documented keys, relative to it. */
+  static final List<Setting> SETTINGS = Stream.concat(BACKBONE_SETTINGS.stream(), Stream.of(
       Setting.integer("embedding-dim", 1, 65536, "code size D"),
       Setting.integer("num-embeddings", 1, 1 << 20, "codebook size K per level"),
       Setting.number("commitment-cost", 0, 1e6, "commitment weight"),
       Setting.choice("codebook-update", Arrays.stream(VectorQuantizer.Update.values())
-          .map(VqSpec::key).sorted().toList(), "codebook learning"),
+          .map(LowerCaseEnum::key).sorted().toList(), "codebook learning"),
       Setting.number("ema-decay", 0, 1, "EMA decay"),
       Setting.number("ema-epsilon", 0, 1, "Laplace smoothing of cluster sizes"),
       Setting.number("dead-code-threshold", 0, 1e9, "revival threshold (0 = off)"),
-      Setting.integer("kmeans-init-batches", 0, 100000, "k-means init batches (0 = off)"));
+      Setting.integer("kmeans-init-batches", 0, 100000, "k-means init batches (0 = off)")))
+      .toList();
 
   /** Reads the section, already validated against {@link #SETTINGS}. */
   static VqSpec from(Config section) {
@@ -70,35 +74,19 @@ public record VqSpec(int numHiddens, int numResidualLayers, int numResidualHidde
 
   @Override
   public List<String> problems() {
+    return backboneProblems(SECTION, numHiddens);
+  }
+
+  /** The problems of a {@link #BACKBONE_SETTINGS} backbone in section {@code section}. */
+  static List<String> backboneProblems(String section, int numHiddens) {
     return numHiddens % 2 == 0 ? List.of()
-        : List.of("model." + SECTION + ".num-hiddens: " + numHiddens + " must be even");
+        : List.of("model." + section + ".num-hiddens: " + numHiddens + " must be even");
   }
 
   /** A vector quantizer of this section for a latent grid of {@code h x w}. */
   public VectorQuantizer quantizer(long h, long w) {
     return new VectorQuantizer(numEmbeddings, embeddingDim, commitmentCost, codebookUpdate,
         emaDecay, emaEpsilon, deadCodeThreshold, h, w);
-  }
-
-  /** The configuration spelling of an update mode, e.g. {@code ema}. */
-  static String key(VectorQuantizer.Update update) {
-    return update.name().toLowerCase(Locale.ROOT);
-  }
-
-  /** Writes an update mode in its configuration spelling; the enum itself has no JSON spelling. */
-  static final class LowerCase extends StdSerializer<VectorQuantizer.Update> {
-
-    private static final long serialVersionUID = 1L;
-
-    public LowerCase() {
-      super(VectorQuantizer.Update.class);
-    }
-
-    @Override
-    public void serialize(VectorQuantizer.Update value, JsonGenerator gen,
-        SerializerProvider provider) throws IOException {
-      gen.writeString(key(value));
-    }
   }
 
   /** The k-means initialisation's batches ({@code kmeans-init-batches}). */

@@ -32,11 +32,7 @@ final class VqVae implements Architecture {
   public ComputationGraphConfiguration training(NeuralNetConfiguration.Builder base) {
     GraphBuilder g = base.graphBuilder().addInputs("x")
         .setInputTypes(InputType.convolutional(s.nMels(), s.nFrames(), 1));
-    int nh = vq.numHiddens();
-    String x = Blocks.conv(g, "enc_conv1", "x", nh / 2, 4, 2, 1, RELU);
-    x = Blocks.conv(g, "enc_conv2", x, nh, 4, 2, 1, RELU);
-    x = Blocks.conv(g, "enc_conv3", x, nh, 3, 1, 1, IDENTITY);
-    x = Blocks.residualStack(g, "enc_res", x, nh, vq.numResidualLayers(), vq.numResidualHiddens());
+    String x = encoder(g, "x", vq.numHiddens(), vq.numResidualLayers(), vq.numResidualHiddens());
     x = Blocks.conv(g, "pre_vq", x, vq.embeddingDim(), 1, 1, 0, IDENTITY);
     g.addLayer(VQ, vq.quantizer(s.nMels() / 4, s.nFrames() / 4), x);
     g.addVertex("vq_q", ChannelSlice.range(0, vq.embeddingDim()), VQ);
@@ -54,9 +50,29 @@ final class VqVae implements Architecture {
   }
 
   private String decoder(GraphBuilder g, String in) {
-    int nh = vq.numHiddens();
+    return decoder(g, in, vq.numHiddens(), vq.numResidualLayers(), vq.numResidualHiddens());
+  }
+
+  /**
+   * The encoder (two 4x4 stride-2 convolutions, a 3x3 convolution, a residual stack) of {@code nh}
+   * hidden channels from {@code in}; returns its output, a quarter of the input's height and width.
+   */
+  static String encoder(GraphBuilder g, String in, int nh, int residualLayers,
+      int residualHiddens) {
+    String x = Blocks.conv(g, "enc_conv1", in, nh / 2, 4, 2, 1, RELU);
+    x = Blocks.conv(g, "enc_conv2", x, nh, 4, 2, 1, RELU);
+    x = Blocks.conv(g, "enc_conv3", x, nh, 3, 1, 1, IDENTITY);
+    return Blocks.residualStack(g, "enc_res", x, nh, residualLayers, residualHiddens);
+  }
+
+  /**
+   * The decoder (3x3 convolution, residual stack, two 4x4 stride-2 transposed convolutions) from
+   * {@code in} to one channel; returns its output.
+   */
+  static String decoder(GraphBuilder g, String in, int nh, int residualLayers,
+      int residualHiddens) {
     String x = Blocks.conv(g, "dec_conv1", in, nh, 3, 1, 1, IDENTITY);
-    x = Blocks.residualStack(g, "dec_res", x, nh, vq.numResidualLayers(), vq.numResidualHiddens());
+    x = Blocks.residualStack(g, "dec_res", x, nh, residualLayers, residualHiddens);
     x = Blocks.upsample(g, "dec_up1", x, nh, nh / 2, RELU);
     return Blocks.upsample(g, "dec_up2", x, nh / 2, 1, IDENTITY);
   }

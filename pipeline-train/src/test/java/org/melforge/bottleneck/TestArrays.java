@@ -5,11 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Assertions on ND4J arrays against plain Java arrays (C order). */
+/** Assertions on ND4J arrays against plain Java arrays (C order), and arrays built from them. */
 final class TestArrays {
 
   private TestArrays() {}
+
+  /** Rows of channels, one per position in (b, y, x) order, as an NCHW array (b, d, h, w). */
+  static INDArray nchw(double[][] rows, int b, int h, int w) {
+    int d = rows[0].length;
+    INDArray a = Nd4j.create(DataType.DOUBLE, b, d, h, w);
+    for (int n = 0; n < b; n++) {
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          for (int c = 0; c < d; c++) {
+            a.putScalar(new long[] {n, c, y, x}, rows[(n * h + y) * w + x][c]);
+          }
+        }
+      }
+    }
+    return a;
+  }
 
   static double[] flat(INDArray a) {
     return a.dup('c').castTo(DataType.DOUBLE).data().asDouble();

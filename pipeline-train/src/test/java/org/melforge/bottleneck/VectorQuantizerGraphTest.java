@@ -6,17 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.melforge.bottleneck.TestArrays.assertClose;
 
 import java.util.Map;
-import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.melforge.DoublePrecision;
-import org.melforge.model.layers.AuxiliaryLoss;
-import org.melforge.model.layers.ChannelSlice;
-import org.melforge.model.layers.MeanSquaredErrorLoss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
@@ -49,34 +42,12 @@ class VectorQuantizerGraphTest {
 
   static ComputationGraph graph(VectorQuantizer.Update mode, IUpdater updater, double decay,
       double eps, double threshold) {
-    ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(11)
-        .dataType(DataType.DOUBLE).updater(updater)
-        .trainingWorkspaceMode(WorkspaceMode.NONE).inferenceWorkspaceMode(WorkspaceMode.NONE)
-        .graphBuilder().addInputs("x").setInputTypes(InputType.convolutional(H, W, D))
-        .addVertex("probe", new GradientProbe(), "x")
-        .addLayer("vq", new VectorQuantizer(K, D, BETA, mode, decay, eps, threshold, H, W), "probe")
-        .addVertex("q", ChannelSlice.range(0, D), "vq")
-        .addVertex("lossChannel", ChannelSlice.range(D, 1), "vq")
-        .addLayer("recon", new MeanSquaredErrorLoss(), "q")
-        .addLayer("aux", new AuxiliaryLoss(), "lossChannel")
-        .setOutputs("recon", "aux").build();
-    ComputationGraph g = new ComputationGraph(conf);
-    g.init();
-    return g;
+    return QuantizerGraphs.probed("vq",
+        new VectorQuantizer(K, D, BETA, mode, decay, eps, threshold, H, W), updater, 11, H, W, D, D);
   }
 
   static INDArray nchw(double[][] rows) {
-    INDArray a = Nd4j.create(DataType.DOUBLE, B, D, H, W);
-    for (int b = 0; b < B; b++) {
-      for (int y = 0; y < H; y++) {
-        for (int x = 0; x < W; x++) {
-          for (int c = 0; c < D; c++) {
-            a.putScalar(new long[] {b, c, y, x}, rows[(b * H + y) * W + x][c]);
-          }
-        }
-      }
-    }
-    return a;
+    return TestArrays.nchw(rows, B, H, W);
   }
 
   /** Reconstruction labels, one row per position. */

@@ -60,6 +60,31 @@ class CodeCountsTest {
   }
 
   @Test
+  void sparseCountsOfASmallCodebookMergeWithDenseOnesAndCopyTheirLayout() {
+    CodeCounts dense = new CodeCounts(64);
+    CodeCounts sparse = CodeCounts.sparse(64);
+    long[] expected = new long[64];
+    SplittableRandom random = new SplittableRandom(3);
+    for (int i = 0; i < 500; i++) {
+      long code = random.nextLong(64);
+      expected[(int) code]++;
+      (i % 2 == 0 ? dense : sparse).add(code);
+    }
+    CodeCounts intoDense = dense.empty();
+    intoDense.merge(dense);
+    intoDense.merge(sparse);
+    CodeCounts intoSparse = sparse.empty();
+    intoSparse.merge(sparse);
+    intoSparse.merge(dense);
+    for (int code = 0; code < 64; code++) {
+      assertEquals(expected[code], intoDense.count(code), "dense " + code);
+      assertEquals(expected[code], intoSparse.count(code), "sparse " + code);
+    }
+    assertEquals(intoDense.usage().perplexity(), intoSparse.usage().perplexity(), 1e-12);
+    assertEquals(intoDense.usage().dead(), intoSparse.usage().dead());
+  }
+
+  @Test
   void refusesCodesOutsideTheCodebookAndOtherSizes() {
     CodeCounts counts = new CodeCounts(16);
     assertThrows(IllegalArgumentException.class, () -> counts.add(16));

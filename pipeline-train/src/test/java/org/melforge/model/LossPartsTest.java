@@ -17,7 +17,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 class LossPartsTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"vqvae-80x128-tiny", "auddsr-tiny", "timbre-vae-tiny"})
+  @ValueSource(strings = {"vqvae-80x128-tiny", "auddsr-tiny", "timbre-vae-tiny",
+      "bsq-cnn-80x128-tiny", "bsq-cnn-128x320-tiny"})
   void perExamplePartsAverageToTheBatchParts(String preset) {
     TokenizerModel model = TokenizerModel.create(TinyPresets.spec(preset), 1e-3, 5);
     INDArray x = TinyPresets.spectrograms(5, model.spec().nMels(), model.spec().nFrames(), 9);

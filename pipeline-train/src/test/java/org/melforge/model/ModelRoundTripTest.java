@@ -31,7 +31,8 @@ class ModelRoundTripTest {
   Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny"})
+  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny",
+      "bsq-cnn-80x128-tiny", "bsq-cnn-128x320-tiny"})
   void modelsSurviveJsonAndZipRoundTrips(String preset) throws Exception {
     ModelSpec spec = TinyPresets.spec(preset);
     TokenizerModel model = TokenizerModel.create(spec, 1e-3, 11);
@@ -93,7 +94,8 @@ class ModelRoundTripTest {
    * {@code relu(x)} for {@code x} (now {@link org.melforge.model.layers.Relu}).
    */
   @ParameterizedTest
-  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny"})
+  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny",
+      "bsq-cnn-80x128-tiny", "bsq-cnn-128x320-tiny"})
   void decodeOfEncodeIsTheReconstruction(String preset) throws Exception {
     ModelSpec spec = TinyPresets.spec(preset);
     TokenizerModel model = TokenizerModel.create(spec, 1e-3, 11);

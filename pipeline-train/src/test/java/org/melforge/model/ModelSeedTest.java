@@ -15,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class ModelSeedTest {
 
   @ParameterizedTest
-  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny"})
+  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny",
+      "bsq-cnn-80x128-tiny", "bsq-cnn-128x320-tiny"})
   void theSeedFixesTheInitialParameters(String preset) {
     ModelSpec spec = TinyPresets.spec(preset);
     INDArray zero = parameters(spec, 0);

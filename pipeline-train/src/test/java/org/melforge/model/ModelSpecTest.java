@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.melforge.bottleneck.BinarySphericalQuantizer;
 import org.melforge.bottleneck.VectorQuantizer;
 import org.melforge.config.ConfigValidationException;
 
@@ -85,6 +86,25 @@ class ModelSpecTest {
   }
 
   @Test
+  void theBsqFamilyReadsItsSectionAndReportsItsValuesWithTheirFullKeys() {
+    ModelSpec bsq = TinyPresets.spec("bsq-cnn-80x128-tiny");
+    assertNull(bsq.vq());
+    assertEquals(new BsqSpec(8, 1, 4, 4, 2, BinarySphericalQuantizer.Entropy.GROUP, 0, 1, 1, 1, 1),
+        bsq.bsq());
+    assertEquals(BsqSpec.SECTION, bsq.section().section());
+    assertEquals(BinarySphericalQuantizer.Entropy.ANALYTICAL, ModelSpec.from(TinyPresets.config(
+        "bsq-cnn-128x320-tiny", "model.bsq.entropy=analytical")).bsq().entropy());
+    assertEquals(List.of("model.bsq.group-size: 3 must divide bits 4"),
+        problems("bsq-cnn-80x128-tiny", "model.bsq.group-size=3"));
+    assertEquals(List.of("model.bsq.bits: 63 is out of range [1, 62] (code bits L (2^L codes))"),
+        problems("bsq-cnn-80x128-tiny", "model.bsq.bits=63"));
+    assertEquals(List.of("model.bsq.entropy: 'hard' is not one of [analytical, group]"),
+        problems("bsq-cnn-80x128-tiny", "model.bsq.entropy=hard"));
+    assertEquals(List.of("model.n-frames: 130 must be divisible by 4 for family bsq-cnn"),
+        problems("bsq-cnn-80x128-tiny", "model.n-frames=130"));
+  }
+
+  @Test
   void typosInsideASectionAndKeysOutsideTheirSectionAreReported() {
     assertEquals(List.of("model.vq.num-embedings: unknown key (did you mean 'vq.num-embeddings'?)"),
         problems("vqvae-80x128-tiny", "model.vq.num-embedings=8"));
@@ -114,14 +134,15 @@ class ModelSpecTest {
     TimbreVaeSpec vae = TinyPresets.spec("timbre-vae-tiny").timbreVae();
     VqSpec vq = TinyPresets.spec("auddsr-tiny").vq();
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> new ModelSpec("p", Family.VQVAE, 80, 128, vae, null));
+        () -> new ModelSpec("p", Family.VQVAE, 80, 128, vae, null, null));
     assertEquals("model: family vqvae takes section 'vq' alone, got [timbre-vae]", e.getMessage());
     assertThrows(IllegalArgumentException.class,
-        () -> new ModelSpec("p", Family.AUDDSR, 128, 320, vae, vq));
+        () -> new ModelSpec("p", Family.AUDDSR, 128, 320, vae, vq, null));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny"})
+  @ValueSource(strings = {"vqvae-80x128-tiny", "vqvae-128x320-tiny", "auddsr-tiny", "timbre-vae-tiny",
+      "bsq-cnn-80x128-tiny", "bsq-cnn-128x320-tiny"})
   void specsRoundTripThroughNestedJson(String preset) throws Exception {
     ModelSpec spec = TinyPresets.spec(preset);
     JsonNode json = JSON.valueToTree(spec);
@@ -132,6 +153,11 @@ class ModelSpecTest {
     if (spec.vq() != null) {
       assertEquals(16, json.get("vq").get("num_embeddings").asInt(), json.toString());
       assertEquals("ema", json.get("vq").get("codebook_update").asText(), json.toString());
+    } else if (spec.bsq() != null) {
+      assertEquals(4, json.get("bsq").get("bits").asInt(), json.toString());
+      assertEquals(2, json.get("bsq").get("group_size").asInt(), json.toString());
+      assertEquals("group", json.get("bsq").get("entropy").asText(), json.toString());
+      assertEquals(1.0, json.get("bsq").get("inverse_temperature").asDouble(), json.toString());
     } else {
       assertEquals(4, json.get("timbre_vae").get("latent_dim").asInt(), json.toString());
     }

@@ -10,12 +10,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** The four bundled {@code -tiny} presets and deterministic spectrogram-like test inputs. */
+/** The bundled {@code -tiny} presets and deterministic spectrogram-like test inputs. */
 public final class TinyPresets {
 
   /** Every tiny preset: one per model family and input size. */
   public static final List<String> NAMES = List.of("vqvae-80x128-tiny", "vqvae-128x320-tiny",
-      "auddsr-tiny", "timbre-vae-tiny");
+      "auddsr-tiny", "timbre-vae-tiny", "bsq-cnn-80x128-tiny", "bsq-cnn-128x320-tiny");
 
   private TinyPresets() {}
 

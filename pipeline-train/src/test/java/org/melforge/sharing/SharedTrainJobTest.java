@@ -16,15 +16,19 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.apache.hadoop.conf.Configuration;
+import org.melforge.checkpoint.Checkpoint;
 import org.melforge.data.FeatureTable;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TinyPresets;
+import org.melforge.model.TokenizerModel;
 import org.melforge.spark.TestSpark;
 import org.melforge.training.JsonLines;
 import org.melforge.training.SampleTables;
 import org.melforge.training.TrainJob;
 import org.melforge.training.TrainOptions;
 import org.melforge.training.TrainResult;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The train job under gradient sharing in Spark local mode (two workers, batch 2 each): the loss
@@ -95,6 +99,40 @@ class SharedTrainJobTest {
     assertEquals(4, resumed.size());
     assertEquals(epochs.get(2).toString(), resumed.get(2).toString(), "earlier rows kept");
     assertEquals(three.globalStep() * 4 / 3, four.globalStep(), "one more epoch of steps");
+  }
+
+  /**
+   * BSQ-CNN, a layer without parameters or state, trains under gradient sharing unchanged: the
+   * reconstruction falls, its metrics are merged over both workers and the valid split, and the
+   * checkpoint reopens to a model whose codes decode to its reconstruction.
+   */
+  @Test
+  void bsqTrainsUnderGradientSharingAndItsCheckpointReopens() throws IOException {
+    Path out = tmp.resolve("bsq");
+    TrainResult two = trainPreset("bsq-cnn-80x128-tiny", out, "train.epochs=3");
+    List<JsonNode> epochs = JsonLines.read(out.resolve("history.jsonl"));
+    assertEquals(3, epochs.size());
+    double first = epochs.get(0).get("train_recon").asDouble();
+    double last = epochs.get(2).get("train_recon").asDouble();
+    assertTrue(last < 0.9 * first, "reconstruction falls under gradient sharing: " + first + " -> "
+        + last);
+    for (String split : new String[] {"train", "valid"}) {
+      for (String metric : new String[] {"bsq_loss", "bsq_commitment", "bsq_h_sample",
+          "bsq_h_codebook", "bsq_h_codebook_epoch", "bsq_codes_used", "bsq_bit_0", "bsq_bit_3"}) {
+        assertTrue(Double.isFinite(epochs.get(2).path(split + "_" + metric).asDouble(Double.NaN)),
+            split + "_" + metric + " in " + epochs.get(2));
+      }
+      assertTrue(epochs.get(2).get(split + "_bsq_codes_used").asDouble() >= 1);
+    }
+    JsonNode info = JSON.readTree(out.resolve("epoch-0003/checkpoint.json").toFile());
+    assertEquals(2, info.get("workers").asInt());
+    assertEquals("bsq-cnn", info.at("/model/family").asText());
+    assertEquals(4, info.at("/model/bsq/bits").asInt());
+    TokenizerModel model = Checkpoint.open(out.toString(), new Configuration()).model();
+    assertEquals(two.globalStep(), model.iterations());
+    INDArray x = TinyPresets.spectrograms(2, 80, 128, 4);
+    assertTrue(model.decode(model.encode(x)).equalsWithEps(model.reconstruct(x), 1e-5),
+        "the reopened model decodes its codes to its reconstruction");
   }
 
   @Test

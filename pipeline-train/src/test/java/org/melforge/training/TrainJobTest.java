@@ -261,6 +261,33 @@ class TrainJobTest {
         rows.get(2).get("valid_total").asDouble(), 1e-5);
   }
 
+  /**
+   * BSQ-CNN in one JVM: every epoch's history row has its metrics, and resuming from its checkpoint
+   * gives the parameters and Adam state of an uninterrupted run.
+   */
+  @Test
+  void bsqCnnTrainsInOneJvmAndResumesLikeAnUninterruptedRun() throws IOException {
+    String bsq = "bsq-cnn-80x128-tiny";
+    Path resumed = tmp.resolve("bsq-resumed");
+    train(bsq, nsynth, resumed, "train.epochs=1");
+    TrainResult result = train(bsq, nsynth, resumed, "train.epochs=2", "train.resume=true");
+    assertEquals(1, result.startEpoch());
+    Path straight = tmp.resolve("bsq-straight");
+    train(bsq, nsynth, straight, "train.epochs=2");
+    JsonNode row = historyRows(resumed).get(1);
+    for (String metric : new String[] {"train_bsq_h_codebook", "valid_bsq_h_codebook_epoch",
+        "valid_bsq_codes_used", "valid_bsq_bit_3"}) {
+      assertTrue(Double.isFinite(row.path(metric).asDouble(Double.NaN)), metric + " in " + row);
+    }
+    ComputationGraph expected = restore(straight.resolve("epoch-0002"));
+    ComputationGraph actual = restore(resumed.resolve("epoch-0002"));
+    assertEquals(0, expected.params().sub(actual.params()).amaxNumber().doubleValue(), 1e-5);
+    assertEquals(0, expected.getUpdater().getStateViewArray()
+        .sub(actual.getUpdater().getStateViewArray()).amaxNumber().doubleValue(), 1e-5, "Adam state");
+    assertEquals(historyRows(straight).get(1).get("valid_total").asDouble(),
+        row.get("valid_total").asDouble(), 1e-5);
+  }
+
   @Test
   void latestIgnoresFoldersWithoutCheckpointJson() throws IOException {
     Path out = copyOfTwoEpochRun("incomplete");

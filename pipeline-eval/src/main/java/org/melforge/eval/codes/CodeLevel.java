@@ -30,8 +30,20 @@ public final class CodeLevel implements Serializable {
 
   /** No code counted yet for level {@code name} of a codebook of {@code codebookSize} codes. */
   public CodeLevel(String name, long codebookSize) {
+    this(name, new CodeCounts(codebookSize));
+  }
+
+  private CodeLevel(String name, CodeCounts counts) {
     this.name = name;
-    this.counts = new CodeCounts(codebookSize);
+    this.counts = counts;
+  }
+
+  /**
+   * No code counted yet for level {@code name} of a codebook of {@code codebookSize} codes,
+   * counting only the codes seen whatever the size ({@link CodeCounts#sparse}).
+   */
+  public static CodeLevel sparse(String name, long codebookSize) {
+    return new CodeLevel(name, CodeCounts.sparse(codebookSize));
   }
 
   /** Counts the codes {@code (B, h, w)} of a batch. */

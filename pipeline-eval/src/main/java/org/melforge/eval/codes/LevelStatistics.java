@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.melforge.bottleneck.BinarySphericalQuantizer;
 import org.melforge.bottleneck.Bottleneck;
 import org.melforge.model.LossParts;
 import org.melforge.model.TokenizerModel;
@@ -11,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The statistics of every bottleneck level of a model over a split, by layer name, coarse level
- * first: {@link CodeLevel} for quantizers, {@link GaussianLevel} for Gaussian posteriors. Built per
+ * first: {@link CodeLevel} for quantizers, {@link BinaryLevel} for binary quantizers,
+ * {@link GaussianLevel} for Gaussian posteriors. Built per
  * partition from the activations of each batch and merged exactly ({@link #merge}).
  */
 public final class LevelStatistics implements Serializable {
@@ -19,6 +21,7 @@ public final class LevelStatistics implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final Map<String, CodeLevel> codes = new LinkedHashMap<>();
+  private final Map<String, BinaryLevel> binaries = new LinkedHashMap<>();
   private final Map<String, GaussianLevel> gaussians = new LinkedHashMap<>();
   private final List<String> order;
 
@@ -29,6 +32,8 @@ public final class LevelStatistics implements Serializable {
       Bottleneck b = model.bottleneck(name);
       if (b.kind() == Bottleneck.Kind.CODES) {
         codes.put(name, new CodeLevel(name, b.codebookSize()));
+      } else if (b instanceof BinarySphericalQuantizer bsq) {
+        binaries.put(name, new BinaryLevel(name, bsq.bits(), bsq.groupSize()));
       }
     }
   }
@@ -39,6 +44,8 @@ public final class LevelStatistics implements Serializable {
       INDArray act = activations.get(name);
       if (codes.containsKey(name)) {
         codes.get(name).add(LossParts.codeChannel(act));
+      } else if (binaries.containsKey(name)) {
+        binaries.get(name).add(model.encode(activations).get(name));
       } else {
         INDArray mu = LossParts.mu(act);
         gaussians.computeIfAbsent(name, n -> new GaussianLevel(n, (int) mu.size(1)))
@@ -54,6 +61,7 @@ public final class LevelStatistics implements Serializable {
           + " into " + order);
     }
     other.codes.forEach((name, level) -> codes.get(name).merge(level));
+    other.binaries.forEach((name, level) -> binaries.get(name).merge(level));
     other.gaussians.forEach((name, level) -> gaussians.merge(name, level, GaussianLevel::merge));
     return this;
   }
@@ -66,6 +74,11 @@ public final class LevelStatistics implements Serializable {
   /** The quantizer level {@code name}, or null when it is not a quantizer. */
   public CodeLevel codes(String name) {
     return codes.get(name);
+  }
+
+  /** The binary level {@code name}, or null when it is not a binary quantizer. */
+  public BinaryLevel binary(String name) {
+    return binaries.get(name);
   }
 
   /** The Gaussian level {@code name}, or null when it is not one or saw no example. */
@@ -83,6 +96,8 @@ public final class LevelStatistics implements Serializable {
     for (String name : order) {
       if (codes.containsKey(name)) {
         out.put(name, codes.get(name).summary(secondsPerExample).toJson());
+      } else if (binaries.containsKey(name)) {
+        out.put(name, binaries.get(name).toJson(secondsPerExample));
       } else if (gaussians.containsKey(name)) {
         out.put(name, gaussians.get(name).summary().toJson());
       }

@@ -23,8 +23,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The columns of a token export and how a batch becomes rows. Per bottleneck level (coarse first):
- * a quantizer's code indices as {@code <level>_codes} ({@code array<bigint>}, the latent grid's
- * {@code h x w} positions row-major, frequency rows first), a Gaussian posterior's mean and
+ * a quantizer's code indices, or a binary quantizer's L-bit codes (most significant bit first), as
+ * {@code <level>_codes} ({@code array<bigint>}, the latent grid's {@code h x w} positions
+ * row-major, frequency rows first), a Gaussian posterior's mean and
  * log-variance as {@code <level>_mu} and {@code <level>_logvar} ({@code array<float>}); besides
  * them the example's {@code id} and the {@code checkpoint_id}. {@link #description} is the
  * {@code _export.json} that states the levels, kinds, codebook sizes and grids.
@@ -43,8 +44,8 @@ public record TokenSchema(String checkpointId, List<Level> levels) implements Se
    * One bottleneck level.
    *
    * @param name the bottleneck layer
-   * @param kind codes or gaussian
-   * @param codebookSize codes of a quantizer (0 for a Gaussian level)
+   * @param kind codes, binary or gaussian
+   * @param codebookSize codes of a quantizer (2^L for a binary one, 0 for a Gaussian level)
    * @param shape the latent grid {@code [h, w]} of a quantizer, {@code [L]} of a Gaussian level
    */
   public record Level(String name, Bottleneck.Kind kind, long codebookSize, long[] shape)
@@ -52,7 +53,7 @@ public record TokenSchema(String checkpointId, List<Level> levels) implements Se
 
     /** The level's columns. */
     List<String> columns() {
-      return kind == Bottleneck.Kind.CODES ? List.of(name + "_codes")
+      return kind != Bottleneck.Kind.GAUSSIAN ? List.of(name + "_codes")
           : List.of(name + "_mu", name + "_logvar");
     }
   }
@@ -79,7 +80,7 @@ public record TokenSchema(String checkpointId, List<Level> levels) implements Se
     for (Level level : levels) {
       for (String column : level.columns()) {
         fields.add(DataTypes.createStructField(column, DataTypes.createArrayType(
-            level.kind() == Bottleneck.Kind.CODES ? DataTypes.LongType : DataTypes.FloatType,
+            level.kind() != Bottleneck.Kind.GAUSSIAN ? DataTypes.LongType : DataTypes.FloatType,
             false), false));
       }
     }
@@ -96,7 +97,7 @@ public record TokenSchema(String checkpointId, List<Level> levels) implements Se
       for (int i = 0; i < batch.ids().size(); i++) {
         List<Object> values = new ArrayList<>(List.of(batch.ids().get(i), checkpointId));
         for (Level level : levels) {
-          if (level.kind() == Bottleneck.Kind.CODES) {
+          if (level.kind() != Bottleneck.Kind.GAUSSIAN) {
             values.add(box(codes.get(level.name()).slice(i).dup().data().asLong()));
           } else {
             values.add(box(LossParts.mu(acts.get(level.name())).getRow(i).toFloatVector()));

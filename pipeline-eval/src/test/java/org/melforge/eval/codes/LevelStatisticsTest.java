@@ -22,7 +22,8 @@ class LevelStatisticsTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @ParameterizedTest
-  @ValueSource(strings = {"auddsr-tiny", "timbre-vae-tiny", "vqvae-80x128-tiny"})
+  @ValueSource(strings = {"auddsr-tiny", "timbre-vae-tiny", "vqvae-80x128-tiny",
+      "bsq-cnn-80x128-tiny"})
   void onePartitionAndManyGiveIdenticalNumbers(String preset) throws Exception {
     TokenizerModel model = TokenizerModel.create(TinyPresets.spec(preset), 1e-3, 11);
     int h = model.spec().nMels();
