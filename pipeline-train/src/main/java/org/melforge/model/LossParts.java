@@ -1,5 +1,6 @@
 package org.melforge.model;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,21 @@ public final class LossParts {
       "_h_codebook");
 
   private LossParts() {}
+
+  /** The names of {@link #perExample}'s parts for {@code model}, in its order. */
+  public static List<String> perExampleNames(TokenizerModel model) {
+    List<String> names = new ArrayList<>(List.of("recon"));
+    for (String name : model.bottlenecks()) {
+      switch (model.bottleneck(name).kind()) {
+        case CODES -> names.add(name + "_loss");
+        case BINARY -> BINARY_PARTS.forEach(part -> names.add(name + part));
+        case GAUSSIAN -> names.add("kl");
+        default -> throw new IllegalStateException("no loss parts for " + name);
+      }
+    }
+    names.add("total");
+    return names;
+  }
 
   /** Loss parts of {@code batch} given the activations of its forward pass. */
   public static Map<String, Double> measure(TokenizerModel model, Map<String, INDArray> activations,

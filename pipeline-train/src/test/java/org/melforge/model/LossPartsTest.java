@@ -3,6 +3,7 @@ package org.melforge.model;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -12,7 +13,8 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 /**
  * The per-example loss parts average to the batch's: the reconstruction and quantizer losses and
  * the KL divergence are means over equal-sized examples, so their batch values are the means of
- * the examples' values (the VAE's total is not: the batch clamps its mean KL per dimension).
+ * the examples' values (the VAE's total is not: the batch clamps its mean KL per dimension); and
+ * they come in the order {@link LossParts#perExampleNames} announces.
  */
 class LossPartsTest {
 
@@ -26,6 +28,7 @@ class LossPartsTest {
     Map<String, INDArray> acts = model.activations(batch);
     Map<String, Double> whole = LossParts.measure(model, acts, batch);
     Map<String, double[]> each = LossParts.perExample(model, acts, batch);
+    assertEquals(LossParts.perExampleNames(model), List.copyOf(each.keySet()), preset);
     for (Map.Entry<String, double[]> part : each.entrySet()) {
       assertEquals(5, part.getValue().length, part.getKey());
       String name = part.getKey().equals("kl") ? "kl_raw" : part.getKey();

@@ -81,6 +81,11 @@ public final class BinaryLevel implements Serializable {
     return name;
   }
 
+  /** Bits per code, L. */
+  public int bits() {
+    return bits;
+  }
+
   /** The codes' usage over the split, as for a codebook of 2^L codes. */
   public CodeLevel.Summary codes(double secondsPerExample) {
     return codes.summary(secondsPerExample);

@@ -36,12 +36,8 @@ record PartitionScore(List<ExampleScore> examples, LevelStatistics levels, List<
   /** The metrics of {@link ExampleMetrics}, then the model's loss parts prefixed {@code loss_}. */
   static List<String> names(TokenizerModel model) {
     List<String> names = new ArrayList<>(List.of("mse", "psnr", "rmse_db", "ssim", "mse_valid",
-        "psnr_valid", "rmse_db_valid", "ssim_valid", "loss_recon"));
-    for (String level : model.bottlenecks()) {
-      names.add(model.bottleneck(level).kind() == Bottleneck.Kind.CODES
-          ? "loss_" + level + "_loss" : "loss_kl");
-    }
-    names.add("loss_total");
+        "psnr_valid", "rmse_db_valid", "ssim_valid"));
+    LossParts.perExampleNames(model).forEach(part -> names.add("loss_" + part));
     return names;
   }
 

@@ -29,6 +29,7 @@ import org.apache.spark.sql.functions;
 import org.melforge.data.FeatureTable;
 import org.melforge.eval.audio.GriffinLim;
 import org.melforge.eval.audio.Sonifier;
+import org.melforge.eval.codes.BinaryLevel;
 import org.melforge.eval.codes.CodeLevel;
 import org.melforge.eval.codes.CodebookMap;
 import org.melforge.eval.codes.GaussianLevel;
@@ -158,7 +159,9 @@ final class ReportBuilder {
         out.add(new LevelStats(name, LevelStats.CODES, s.codebookSize(), s.counts(), s.topCodes(),
             s.entropyBits(), s.perplexity(), s.used(), s.dead(), s.nominalBitsPerSecond(),
             s.entropyBitsPerSecond(), s.positionsPerSecond(), map == null ? null : map.points(),
-            map == null ? null : map.pairwiseDistances(), null, null, 0, null, null));
+            map == null ? null : map.pairwiseDistances(), null, null, 0, null, null, null, null));
+      } else if (statistics.binary(name) != null) {
+        out.add(binary(statistics.binary(name), profile));
       } else if (statistics.gaussian(name) != null) {
         GaussianLevel.Summary g = statistics.gaussian(name).summary();
         out.add(new LevelStats(name, LevelStats.GAUSSIAN, 0, null, null, Double.NaN, Double.NaN,
@@ -167,10 +170,24 @@ final class ReportBuilder {
             new Distribution(g.examples() * g.dims(), g.muMean(), g.muStd(), Double.NaN,
                 Double.NaN, Double.NaN),
             new Distribution(g.examples() * g.dims(), g.logvarMean(), g.logvarStd(), Double.NaN,
-                Double.NaN, Double.NaN)));
+                Double.NaN, Double.NaN), null, null));
       }
     }
     return out;
+  }
+
+  private static LevelStats binary(BinaryLevel level, Profile profile) {
+    CodeLevel.Summary s = level.codes(profile.secondsPerExample());
+    double[] plus = new double[level.bits()];
+    double[] entropy = new double[level.bits()];
+    for (int i = 0; i < plus.length; i++) {
+      plus[i] = level.plusFraction(i);
+      entropy[i] = level.bitEntropyBits(i);
+    }
+    return new LevelStats(level.name(), LevelStats.BINARY, s.codebookSize(), s.counts(),
+        s.topCodes(), s.entropyBits(), s.perplexity(), s.used(), s.dead(),
+        s.nominalBitsPerSecond(), s.entropyBitsPerSecond(), s.positionsPerSecond(), null, null,
+        null, null, 0, null, null, plus, entropy);
   }
 
   /** The best, median and worst examples by {@link #RANKING}, ties broken by id. */

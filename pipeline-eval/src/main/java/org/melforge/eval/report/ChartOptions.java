@@ -68,9 +68,9 @@ final class ChartOptions {
     return option;
   }
 
-  /** Bar chart of one value per latent dimension. */
-  static ObjectNode perDimension(String title, String valueName, double[] values) {
-    ObjectNode option = base(title, "dimension", valueName);
+  /** Bar chart of one value per index (a latent dimension, a bit), the index axis named {@code indexName}. */
+  static ObjectNode perIndex(String title, String indexName, String valueName, double[] values) {
+    ObjectNode option = base(title, indexName, valueName);
     ArrayNode labels = axis(option, "xAxis").put("type", "category").putArray("data");
     ArrayNode data = array();
     for (int d = 0; d < values.length; d++) {

@@ -8,7 +8,7 @@ import org.melforge.eval.metrics.Distribution;
 
 /**
  * One bottleneck level: for codes its usage numbers, usage chart, most used codes and codebook
- * PCA; for a gaussian level its KL and posterior-mean variance per dimension and active units.
+ * PCA; for binary codes also the share of +1 and the entropy of each bit; for a gaussian level its KL and posterior-mean variance per dimension and active units.
  */
 final class LevelSection {
 
@@ -32,6 +32,9 @@ final class LevelSection {
       topCodes(out, level);
       out.append("</div>");
       codeCharts(out, charts, name, level);
+      if (level.binary()) {
+        bitCharts(out, charts, name, level);
+      }
     }
     out.append("</div></div>\n");
   }
@@ -84,6 +87,16 @@ final class LevelSection {
     out.append("</div>\n");
   }
 
+  private static void bitCharts(StringBuilder out, Charts charts, String name, LevelStats level) {
+    out.append("<div class=\"charts\">")
+        .append(charts.container(ChartOptions.perIndex(name
+            + ": fraction of +1 per bit (most significant first)", "bit", "fraction of +1",
+            level.bitPlusFraction()), "wide"))
+        .append(charts.container(ChartOptions.perIndex(name + ": entropy per bit", "bit",
+            "entropy (bits)", level.bitEntropyBits()), "wide"))
+        .append("</div>\n");
+  }
+
   private static void gaussianNumbers(StringBuilder out, LevelStats level) {
     double totalKl = 0;
     for (double kl : level.klPerDimension()) {
@@ -106,10 +119,10 @@ final class LevelSection {
   private static void gaussianCharts(StringBuilder out, Charts charts, String name,
       LevelStats level) {
     out.append("<div class=\"charts\">")
-        .append(charts.container(ChartOptions.perDimension(name + ": KL per dimension", "KL",
+        .append(charts.container(ChartOptions.perIndex(name + ": KL per dimension", "dimension", "KL",
             level.klPerDimension()), "wide"))
-        .append(charts.container(ChartOptions.perDimension(name + ": variance of mu per dimension",
-            "variance", level.muVariance()), "wide"))
+        .append(charts.container(ChartOptions.perIndex(name + ": variance of mu per dimension",
+            "dimension", "variance", level.muVariance()), "wide"))
         .append("</div>\n");
   }
 

@@ -6,11 +6,12 @@ import org.melforge.eval.metrics.Distribution;
 
 /**
  * Statistics of one bottleneck level over the evaluated split. A {@link #CODES} level (a vector
- * quantizer) fills the code fields; a {@link #GAUSSIAN} level (a VAE posterior) fills the
- * per-dimension fields, {@code mu} and {@code logvar}. Arrays are held as given.
+ * quantizer) fills the code fields; a {@link #BINARY} level (binary spherical quantization) the
+ * code fields of its integer codes and the per-bit fields; a {@link #GAUSSIAN} level (a VAE
+ * posterior) the per-dimension fields, {@code mu} and {@code logvar}. Arrays are held as given.
  *
  * @param name level name
- * @param kind {@link #CODES} or {@link #GAUSSIAN}
+ * @param kind {@link #CODES}, {@link #BINARY} or {@link #GAUSSIAN}
  * @param codebookSize codes in the codebook (0 for a gaussian level)
  * @param usageCounts positions assigned to each code; null when not kept (large codebooks) or for
  *     a gaussian level
@@ -30,30 +31,41 @@ import org.melforge.eval.metrics.Distribution;
  * @param activeUnits latent dimensions counted as active (gaussian)
  * @param mu summary of posterior means (gaussian; null for codes)
  * @param logvar summary of posterior log-variances (gaussian; null for codes)
+ * @param bitPlusFraction per bit, most significant first, the fraction of positions where it is
+ *     +1 (binary; null otherwise)
+ * @param bitEntropyBits per bit, most significant first, the entropy of its distribution in bits
+ *     (binary; null otherwise)
  */
 public record LevelStats(String name, String kind, long codebookSize, long[] usageCounts,
     List<long[]> topCodes, double entropyBits, double perplexity, long used, long dead,
     double nominalBitsPerSecond, double entropyBitsPerSecond, double positionsPerSecond,
     double[][] pca, Distribution pairwiseDistances, double[] klPerDimension, double[] muVariance,
-    int activeUnits, Distribution mu, Distribution logvar) {
+    int activeUnits, Distribution mu, Distribution logvar, double[] bitPlusFraction,
+    double[] bitEntropyBits) {
 
   /** {@link #kind()} of a vector-quantized level. */
   public static final String CODES = "codes";
+  /** {@link #kind()} of a binary spherical quantization level. */
+  public static final String BINARY = "binary";
   /** {@link #kind()} of a gaussian (VAE) level. */
   public static final String GAUSSIAN = "gaussian";
 
   /**
-   * Checks the name and kind, and that a gaussian level has its per-dimension values; a null
-   * {@code topCodes} becomes empty.
+   * Checks the name and kind, that a gaussian level has its per-dimension values and a binary
+   * level its per-bit values; a null {@code topCodes} becomes empty.
    */
   public LevelStats {
     Objects.requireNonNull(name, "name");
-    if (!CODES.equals(kind) && !GAUSSIAN.equals(kind)) {
-      throw new IllegalArgumentException("kind must be codes or gaussian: " + kind);
+    if (!CODES.equals(kind) && !BINARY.equals(kind) && !GAUSSIAN.equals(kind)) {
+      throw new IllegalArgumentException("kind must be codes, binary or gaussian: " + kind);
     }
     if (GAUSSIAN.equals(kind)) {
       Objects.requireNonNull(klPerDimension, "klPerDimension");
       Objects.requireNonNull(muVariance, "muVariance");
+    }
+    if (BINARY.equals(kind)) {
+      Objects.requireNonNull(bitPlusFraction, "bitPlusFraction");
+      Objects.requireNonNull(bitEntropyBits, "bitEntropyBits");
     }
     topCodes = topCodes == null ? List.of() : List.copyOf(topCodes);
   }
@@ -61,5 +73,10 @@ public record LevelStats(String name, String kind, long codebookSize, long[] usa
   /** Whether this is a {@link #GAUSSIAN} level. */
   public boolean gaussian() {
     return GAUSSIAN.equals(kind);
+  }
+
+  /** Whether this is a {@link #BINARY} level. */
+  public boolean binary() {
+    return BINARY.equals(kind);
   }
 }

@@ -49,15 +49,28 @@ class EvalCliTest {
   }
 
   @Test
-  void theVaeAndAVqVaeInOneReportThatABrowserRenders() throws Exception {
+  void theVaeAVqVaeAndBsqInOneReportThatABrowserRenders() throws Exception {
     Path output = out.resolve("compare-nsynth");
     CliRun r = eval(run(fx.table("timbre-vae-tiny"), output, "--split", "train", "--checkpoint",
         fx.run("timbre-vae-tiny").toString(), "--checkpoint", fx.run("vqvae-80x128-tiny").toString(),
+        "--checkpoint", fx.run("bsq-cnn-80x128-tiny").toString(),
         "eval.griffin-lim-iterations=4").toArray(String[]::new));
     assertEquals(Cli.OK, r.code(), r.err());
     String html = rendered(output);
     assertTrue(html.contains("posterior means by label") && html.contains("instrument_family"),
         "the timbre map, and groups by instrument family");
+    assertTrue(html.contains("fraction of +1 per bit") && html.contains("entropy per bit"),
+        "the bit charts of the BSQ level");
+    JsonNode bsq = JSON.readTree(r.lastLine()).get("checkpoints").get(2);
+    Path folder = Path.of(bsq.get("folder").asText().replace("file:", ""));
+    JsonNode summary = JSON.readTree(Files.readString(folder.resolve("summary.json")));
+    JsonNode level = summary.get("levels").elements().next();
+    assertEquals("binary", level.get("kind").asText());
+    assertEquals(level.get("bits").asInt(), level.get("bit_plus_fraction").size());
+    for (String part : List.of("loss_recon", "loss_bsq_loss", "loss_bsq_commitment",
+        "loss_bsq_h_sample", "loss_bsq_h_codebook", "loss_total")) {
+      assertTrue(summary.get("metrics").has(part), part + " in " + summary.get("metrics"));
+    }
   }
 
   @Test

@@ -29,7 +29,8 @@ public final class EvalFixtures {
 
   /** The tiny preset of each family and the table it is trained on. */
   static final Map<String, String> PRESETS = Map.of("vqvae-80x128-tiny", "nsynth",
-      "timbre-vae-tiny", "nsynth", "vqvae-128x320-tiny", "speech", "auddsr-tiny", "speech");
+      "timbre-vae-tiny", "nsynth", "bsq-cnn-80x128-tiny", "nsynth", "vqvae-128x320-tiny", "speech",
+      "auddsr-tiny", "speech");
 
   private static EvalFixtures fixtures;
 

@@ -109,7 +109,7 @@ class ReportWriterTest {
 
   @Test
   void nonFiniteChartValuesBecomeMissing() {
-    JsonNode data = ChartOptions.perDimension("t", "v",
+    JsonNode data = ChartOptions.perIndex("t", "i", "v",
         new double[] {1.5, Double.NaN, Double.POSITIVE_INFINITY}).path("series").path(0)
         .path("data");
     assertEquals("[1.5,null,null]", data.toString());

@@ -42,7 +42,7 @@ final class SyntheticReport {
     overall.put("recon", dist(0.0123));
     overall.put("vq_loss", dist(0.004));
     overall.put("total", dist(0.0163));
-    List<LevelStats> levels = List.of(codes("coarse", 64, 1), codes("fine", 4096, 2));
+    List<LevelStats> levels = List.of(codes("coarse", 64, 1), codes("fine", 4096, 2), binary());
     return new ModelResult("vq-small", "out/checkpoints/vq-small/epoch-12", "vq", "small", 24,
         overall, groups(0.011, 0.02), histograms(3), levels, examples(0.05, 11), null);
   }
@@ -119,7 +119,22 @@ final class SyntheticReport {
     return new LevelStats(name, LevelStats.CODES, size, usage, top, 4.2, Math.pow(2, 4.2),
         size - dead, dead, 86.1 * Math.log(size) / Math.log(2), 86.1 * 4.2, 86.1, pca,
         new Distribution((long) size * (size - 1) / 2, 1.4, 0.3, 0.9, 1.4, 1.9), null, null, 0,
-        null, null);
+        null, null, null, null);
+  }
+
+  /** An 18-bit binary level whose last bits are nearly constant. */
+  private static LevelStats binary() {
+    double[] plus = new double[18];
+    double[] entropy = new double[18];
+    for (int i = 0; i < plus.length; i++) {
+      plus[i] = i < 14 ? 0.5 - 0.02 * i : 0.98;
+      entropy[i] = -(plus[i] * Math.log(plus[i]) + (1 - plus[i]) * Math.log(1 - plus[i]))
+          / Math.log(2);
+    }
+    List<long[]> top = List.of(new long[] {131071, 40}, new long[] {5, 31}, new long[] {77, 12});
+    return new LevelStats("bits", LevelStats.BINARY, 1L << 18, null, top, 9.5, Math.pow(2, 9.5),
+        700, (1L << 18) - 700, 86.1 * 18, 86.1 * 9.5, 86.1, null, null, null, null, 0, null, null,
+        plus, entropy);
   }
 
   private static LevelStats gaussian() {
@@ -132,7 +147,7 @@ final class SyntheticReport {
     return new LevelStats("posterior", LevelStats.GAUSSIAN, 0, null, null, Double.NaN, Double.NaN,
         0, 0, Double.NaN, Double.NaN, 21.5, null, null, kl, muVariance, 11,
         new Distribution(16 * 24, 0.01, 0.6, -1.0, 0.0, 1.0),
-        new Distribution(16 * 24, -2.1, 0.8, -3.5, -2.0, -0.9));
+        new Distribution(16 * 24, -2.1, 0.8, -3.5, -2.0, -0.9), null, null);
   }
 
   private static LatentMap latentMap() {
