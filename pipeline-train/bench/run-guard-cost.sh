@@ -11,7 +11,7 @@ reps="${2:-100}"
 build="${BUILD_DIR:-target-bench}"
 classes="$module/$build/guard-cost"
 # In the reactor (-am: pipeline-features from this checkout; nothing has to be installed in ~/.m2).
-(cd "$module/.." && mvn -B -q -pl pipeline-train -am "-Dbuild.dir.name=$build" compile \
+(cd "$module/.." && mvn -B -q -pl pipeline-train -am "-Dbuild.dir.name=$build" test-compile \
   dependency:build-classpath "-Dmdep.outputFile=$build/guard-cost.cp")
 cp="$module/$build/classes:$(cat "$module/$build/guard-cost.cp")"
 mkdir -p "$classes"
