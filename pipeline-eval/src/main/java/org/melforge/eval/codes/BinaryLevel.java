@@ -81,11 +81,6 @@ public final class BinaryLevel implements Serializable {
     return name;
   }
 
-  /** Bits per code, L. */
-  public int bits() {
-    return bits;
-  }
-
   /** The codes' usage over the split, as for a codebook of 2^L codes. */
   public CodeLevel.Summary codes(double secondsPerExample) {
     return codes.summary(secondsPerExample);
@@ -100,6 +95,24 @@ public final class BinaryLevel implements Serializable {
   /** Entropy (bits) of bit {@code i}'s distribution over +1 and -1. */
   public double bitEntropyBits(int i) {
     return entropyBits(perBit[i].usage());
+  }
+
+  /** {@link #plusFraction} of every bit, most significant first. */
+  public double[] plusFractions() {
+    double[] out = new double[bits];
+    for (int i = 0; i < bits; i++) {
+      out[i] = plusFraction(i);
+    }
+    return out;
+  }
+
+  /** {@link #bitEntropyBits} of every bit, most significant first. */
+  public double[] bitEntropiesBits() {
+    double[] out = new double[bits];
+    for (int i = 0; i < bits; i++) {
+      out[i] = bitEntropyBits(i);
+    }
+    return out;
   }
 
   /** Usage of group {@code g}'s 2^g sub-codes (group 0 holds the most significant bits). */
@@ -125,14 +138,8 @@ public final class BinaryLevel implements Serializable {
     out.put("kind", "binary");
     out.put("bits", bits);
     out.put("group_bits", groupBits);
-    double[] plus = new double[bits];
-    double[] entropy = new double[bits];
-    for (int i = 0; i < bits; i++) {
-      plus[i] = plusFraction(i);
-      entropy[i] = bitEntropyBits(i);
-    }
-    out.put("bit_plus_fraction", plus);
-    out.put("bit_entropy_bits", entropy);
+    out.put("bit_plus_fraction", plusFractions());
+    out.put("bit_entropy_bits", bitEntropiesBits());
     List<Map<String, Object>> groups = new ArrayList<>();
     for (int g = 0; g < perGroup.length; g++) {
       CodeUsage usage = group(g);

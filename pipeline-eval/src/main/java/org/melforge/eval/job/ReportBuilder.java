@@ -178,16 +178,10 @@ final class ReportBuilder {
 
   private static LevelStats binary(BinaryLevel level, Profile profile) {
     CodeLevel.Summary s = level.codes(profile.secondsPerExample());
-    double[] plus = new double[level.bits()];
-    double[] entropy = new double[level.bits()];
-    for (int i = 0; i < plus.length; i++) {
-      plus[i] = level.plusFraction(i);
-      entropy[i] = level.bitEntropyBits(i);
-    }
     return new LevelStats(level.name(), LevelStats.BINARY, s.codebookSize(), s.counts(),
         s.topCodes(), s.entropyBits(), s.perplexity(), s.used(), s.dead(),
         s.nominalBitsPerSecond(), s.entropyBitsPerSecond(), s.positionsPerSecond(), null, null,
-        null, null, 0, null, null, plus, entropy);
+        null, null, 0, null, null, level.plusFractions(), level.bitEntropiesBits());
   }
 
   /** The best, median and worst examples by {@link #RANKING}, ties broken by id. */
