@@ -1,9 +1,11 @@
 package org.melforge.model;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CacheMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -174,9 +176,30 @@ public final class TokenizerModel {
     return v;
   }
 
-  /** Activations of every vertex for a batch, inference mode. */
+  /**
+   * Activations for a batch, inference mode, of the vertices callers read: the reconstruction
+   * ({@link #reconstructionVertex}), every bottleneck and the input of each ({@link #inputOf}).
+   * Only these leave DL4J's workspaces; the other vertices' activations stay in the reused
+   * workspace memory instead of a fresh allocation each.
+   */
   public Map<String, INDArray> activations(MultiDataSet batch) {
-    return graph.feedForward(batch.getFeatures(), false);
+    List<String> names = activationVertices();
+    INDArray[] out = graph.output(names, false, batch.getFeatures(), null);
+    Map<String, INDArray> acts = new LinkedHashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      acts.put(names.get(i), out[i]);
+    }
+    return acts;
+  }
+
+  private List<String> activationVertices() {
+    Set<String> names = new LinkedHashSet<>();
+    names.add(reconstructionVertex());
+    for (String name : bottlenecks()) {
+      names.add(name);
+      names.add(inputOf(name));
+    }
+    return List.copyOf(names);
   }
 
   /** The named loss parts ({@link LossParts}) of spectrograms x, inference mode, beta at step. */
