@@ -302,17 +302,28 @@ public final class FeatureTable {
    * @throws IllegalArgumentException when the table has no such split or the batch size is not positive
    */
   public Iterator<INDArray> localBatches(String split, int batchSize, long shuffleSeed, boolean dropLast) {
-    TensorBatches batches = batches(batchSize, dropLast);
-    Dataset<Row> selected = split(split)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.TENSOR);
-    Dataset<Row> ordered = shuffleSeed < 0 ? selected.orderBy(TensorTable.ID)
-        : selected.orderBy(xxhash64(lit(shuffleSeed), col(TensorTable.ID)), col(TensorTable.ID));
-    return batches.iterator(ordered.toLocalIterator());
+    return batches(batchSize, dropLast).iterator(ordered(split, shuffleSeed).toLocalIterator());
   }
 
   /**
-   * The rows of {@code split} (id, shape and tensor columns) dealt into {@code partitions}
-   * partitions of equal size (within the number of the table's own partitions) for W workers to
+   * {@link #localBatches} with each batch's row ids and valid frames
+   * ({@link TensorBatches#examples}).
+   */
+  public Iterator<TensorBatches.Batch> localExamples(String split, int batchSize, long shuffleSeed,
+      boolean dropLast) {
+    return batches(batchSize, dropLast).examples(ordered(split, shuffleSeed).toLocalIterator());
+  }
+
+  private Dataset<Row> ordered(String split, long shuffleSeed) {
+    Dataset<Row> selected = split(split).select(TensorTable.ID, TensorTable.N_MELS,
+        TensorTable.N_FRAMES, TensorTable.VALID_FRAMES, TensorTable.TENSOR);
+    return shuffleSeed < 0 ? selected.orderBy(TensorTable.ID)
+        : selected.orderBy(xxhash64(lit(shuffleSeed), col(TensorTable.ID)), col(TensorTable.ID));
+  }
+
+  /**
+   * The rows of {@code split} (id, shape, valid frames and tensor columns) dealt into
+   * {@code partitions} partitions of equal size (within the number of the table's own partitions) for W workers to
    * batch: each of the table's partitions is shuffled by a hash of {@code shuffleSeed} and the row
    * id, its rows are dealt round-robin to the workers, and each worker's rows are ordered by that
    * hash. The same seed gives the same partitions and order; another seed deals other rows to each
@@ -323,7 +334,7 @@ public final class FeatureTable {
     String order = "_order";
     return split(split)
         .select(col(TensorTable.ID), col(TensorTable.N_MELS), col(TensorTable.N_FRAMES),
-            col(TensorTable.TENSOR), xxhash64(lit(shuffleSeed), col(TensorTable.ID)).as(order))
+            col(TensorTable.VALID_FRAMES), col(TensorTable.TENSOR), xxhash64(lit(shuffleSeed), col(TensorTable.ID)).as(order))
         .sortWithinPartitions(order)
         .javaRDD()
         .mapPartitionsWithIndex((input, rows) -> Deal.dealt(input, rows, partitions), true)

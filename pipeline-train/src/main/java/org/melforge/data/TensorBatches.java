@@ -45,12 +45,38 @@ public record TensorBatches(int nMels, int nFrames, int batchSize, boolean dropL
   }
 
   /**
+   * A batch with the id and the valid frames ({@code valid_frames}; {@code n_frames} when the
+   * rows have no such column) of each of its rows, in batch order.
+   *
+   * @param x the tensors (b, 1, n_mels, n_frames)
+   * @param ids the rows' ids
+   * @param validFrames the rows' valid frames, within [0, n_frames]
+   */
+  public record Batch(INDArray x, List<String> ids, int[] validFrames) {}
+
+  /**
    * The batches of {@code rows}, tensor table rows with their schema (at least {@code id},
    * {@code n_mels}, {@code n_frames}, {@code tensor}). Lazy: each batch consumes its rows only.
    * {@code next()} throws {@link IllegalArgumentException} naming the row when a row's shape,
    * tensor size or values are not the expected ones.
    */
   public Iterator<INDArray> iterator(Iterator<Row> rows) {
+    Iterator<Batch> batches = examples(rows);
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        return batches.hasNext();
+      }
+
+      @Override
+      public INDArray next() {
+        return batches.next().x();
+      }
+    };
+  }
+
+  /** {@link #iterator}'s batches with their rows' ids and valid frames. */
+  public Iterator<Batch> examples(Iterator<Row> rows) {
     return new Iterator<>() {
       private final List<Row> pending = new ArrayList<>(batchSize);
 
@@ -63,15 +89,31 @@ public record TensorBatches(int nMels, int nFrames, int batchSize, boolean dropL
       }
 
       @Override
-      public INDArray next() {
+      public Batch next() {
         if (!hasNext()) {
           throw new NoSuchElementException("no more batches");
         }
-        INDArray batch = batch(pending);
+        List<String> ids = new ArrayList<>(pending.size());
+        int[] valid = new int[pending.size()];
+        for (int i = 0; i < valid.length; i++) {
+          Row row = pending.get(i);
+          ids.add(String.valueOf((Object) row.getAs(TensorTable.ID)));
+          valid[i] = validFrames(row);
+        }
+        Batch batch = new Batch(batch(pending), List.copyOf(ids), valid);
         pending.clear();
         return batch;
       }
     };
+  }
+
+  private int validFrames(Row row) {
+    if (row.schema() == null
+        || !java.util.Arrays.asList(row.schema().fieldNames()).contains(TensorTable.VALID_FRAMES)) {
+      return nFrames;
+    }
+    int valid = row.getAs(TensorTable.VALID_FRAMES);
+    return Math.max(0, Math.min(nFrames, valid));
   }
 
   private INDArray batch(List<Row> rows) {

@@ -14,7 +14,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The named loss parts of one batch, computed from the activations of its forward pass (DL4J
- * cannot score SameDiff output layers separately): {@code recon} (MSE), per quantizer
+ * cannot score SameDiff output layers separately): {@code recon} (MSE against the batch's
+ * reconstruction labels, its first labels: the clean tensor, also when the input was masked by
+ * SpecAugment), per quantizer
  * {@code <name>_loss}, per binary quantizer also {@code <name>_commitment} (mean {@code |u - q|^2},
  * unweighted), {@code <name>_h_sample} and {@code <name>_h_codebook} (the entropy terms, nats, the
  * latter of the batch), for the VAE {@code kl_raw} (sum over dimensions of the batch-mean KL),
@@ -48,7 +50,7 @@ public final class LossParts {
   /** Loss parts of {@code batch} given the activations of its forward pass. */
   public static Map<String, Double> measure(TokenizerModel model, Map<String, INDArray> activations,
       MultiDataSet batch) {
-    INDArray x = batch.getFeatures(0);
+    INDArray x = batch.getLabels(0);
     Map<String, Double> parts = new LinkedHashMap<>();
     double err = activations.get(model.reconstructionVertex()).sub(x).norm2Number().doubleValue();
     double total = err * err / x.length();
@@ -92,7 +94,7 @@ public final class LossParts {
    */
   public static Map<String, double[]> perExample(TokenizerModel model,
       Map<String, INDArray> activations, MultiDataSet batch) {
-    INDArray x = batch.getFeatures(0);
+    INDArray x = batch.getLabels(0);
     long b = x.size(0);
     Map<String, double[]> parts = new LinkedHashMap<>();
     INDArray diff = activations.get(model.reconstructionVertex()).sub(x).reshape(b, -1);

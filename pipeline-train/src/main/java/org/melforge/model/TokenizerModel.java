@@ -141,31 +141,40 @@ public final class TokenizerModel {
    * models get placeholder labels for their auxiliary outputs.
    */
   public MultiDataSet batch(INDArray x, long globalStep, Random random) {
-    return batch(x, globalStep, spec.family() == Family.TIMBRE_VAE
-        ? Nd4j.createFromArray(gaussian(random, x.size(0) * spec.timbreVae().latentDim()))
-            .reshape(x.size(0), spec.timbreVae().latentDim())
+    return batch(x, x, globalStep, random);
+  }
+
+  /**
+   * {@link #batch(INDArray, long, Random)} with another input than target: the graph's input is
+   * {@code input} (e.g. masked by SpecAugment), the reconstruction's labels {@code target}, both
+   * (B, 1, H, W); the noise is drawn as for {@code batch(target, ...)}.
+   */
+  public MultiDataSet batch(INDArray input, INDArray target, long globalStep, Random random) {
+    return batch(input, target, globalStep, spec.family() == Family.TIMBRE_VAE
+        ? Nd4j.createFromArray(gaussian(random, target.size(0) * spec.timbreVae().latentDim()))
+            .reshape(target.size(0), spec.timbreVae().latentDim())
         : null);
   }
 
   /** The batch used for evaluation: no noise (z = mu), beta at {@code globalStep}. */
   public MultiDataSet evaluationBatch(INDArray x, long globalStep) {
-    return batch(x, globalStep, spec.family() == Family.TIMBRE_VAE
+    return batch(x, x, globalStep, spec.family() == Family.TIMBRE_VAE
         ? Nd4j.zeros(DataType.FLOAT, x.size(0), spec.timbreVae().latentDim()) : null);
   }
 
-  private MultiDataSet batch(INDArray x, long globalStep, INDArray noise) {
-    long b = x.size(0);
+  private MultiDataSet batch(INDArray input, INDArray target, long globalStep, INDArray noise) {
+    long b = target.size(0);
     if (noise != null) {
       double beta = spec.timbreVae().betaSchedule().beta(globalStep);
-      return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x, noise},
-          new INDArray[] {x, Nd4j.valueArrayOf(new long[] {b, 1}, beta, DataType.FLOAT)});
+      return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {input, noise},
+          new INDArray[] {target, Nd4j.valueArrayOf(new long[] {b, 1}, beta, DataType.FLOAT)});
     }
     INDArray[] labels = new INDArray[1 + architecture.auxiliaryOutputs().size()];
-    labels[0] = x;
+    labels[0] = target;
     for (int i = 1; i < labels.length; i++) {
       labels[i] = Nd4j.zeros(DataType.FLOAT, b, 1);
     }
-    return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {x}, labels);
+    return new org.nd4j.linalg.dataset.MultiDataSet(new INDArray[] {input}, labels);
   }
 
   private static float[] gaussian(Random random, long n) {

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.melforge.data.FeatureTable;
+import org.melforge.data.SpecAugment;
 import org.melforge.data.TensorBatches;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
@@ -135,18 +136,21 @@ final class EpochShards implements AutoCloseable {
 
   /**
    * Builds a worker's training batches on an executor: inputs and labels as in one JVM
-   * ({@link TokenizerModel#batch}), with the VAE's beta at the batch's global step and its noise
-   * seeded by seed, step and partition.
+   * ({@link TokenizerModel#batch}), the input masked by {@code augment} (SpecAugment, seeded by
+   * the run's seed, the epoch and the row id; the labels stay clean), with the VAE's beta at the
+   * batch's global step and its noise seeded by seed, step and partition.
    */
-  record Batcher(ModelSpec spec, TensorBatches tensors, long seed) implements Serializable {
+  record Batcher(ModelSpec spec, TensorBatches tensors, long seed, SpecAugment.Epoch augment)
+      implements Serializable {
 
     Iterator<MultiDataSet> batches(Iterator<Row> rows, long take, long firstStep, int partition) {
       TokenizerModel layout = TokenizerModel.layout(spec);
-      Iterator<INDArray> xs = tensors.iterator(rows);
+      Iterator<TensorBatches.Batch> xs = tensors.examples(rows);
       List<MultiDataSet> out = new ArrayList<>();
       for (long k = 0; k < take && xs.hasNext(); k++) {
         long step = firstStep + k;
-        out.add(layout.batch(xs.next(), step,
+        TensorBatches.Batch batch = xs.next();
+        out.add(layout.batch(augment.input(batch), batch.x(), step,
             new Random(seed * 1_000_003L + step * 7_919L + partition)));
       }
       return out.iterator();

@@ -33,6 +33,7 @@ import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
 import org.melforge.bottleneck.StateStatistics;
 import org.melforge.bottleneck.StatefulLayer;
 import org.melforge.data.FeatureTable;
+import org.melforge.data.SpecAugment;
 import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.ModelSpec;
 import org.melforge.model.TokenizerModel;
@@ -249,9 +250,19 @@ public final class SharedTrainer implements AutoCloseable {
    */
   public EpochRounds epoch(FeatureTable table, String split, long shuffleSeed, int maxSteps,
       boolean rampUp) {
+    return epoch(table, split, shuffleSeed, maxSteps, rampUp, SpecAugment.OFF.epoch(seed, 0));
+  }
+
+  /**
+   * {@link #epoch(FeatureTable, String, long, int, boolean)} whose training inputs are masked on
+   * the executors by {@code augment} (SpecAugment of the epoch; the labels stay clean).
+   */
+  public EpochRounds epoch(FeatureTable table, String split, long shuffleSeed, int maxSteps,
+      boolean rampUp, SpecAugment.Epoch augment) {
     EpochShards shards = EpochShards.of(table, split, workers, shuffleSeed, batchSize,
         syncInterval, maxSteps, rampUp);
-    EpochShards.Batcher batcher = new EpochShards.Batcher(spec, table.batches(batchSize, false), seed);
+    EpochShards.Batcher batcher = new EpochShards.Batcher(spec, table.batches(batchSize, false),
+        seed, augment);
     return new EpochRounds() {
       @Override
       public int rounds() {

@@ -9,6 +9,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 import org.melforge.bottleneck.StatefulLayer;
 import org.melforge.data.FeatureTable;
+import org.melforge.data.SpecAugment;
+import org.melforge.data.TensorBatches;
 import org.melforge.metrics.EpochMetrics;
 import org.melforge.model.TokenizerModel;
 import org.melforge.sharing.EpochRounds;
@@ -17,26 +19,29 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * An epoch trained in this JVM: the split's rows stream through the driver in the epoch's
- * shuffled order ({@link FeatureTable#localBatches}), one step per batch; stateful layers apply
- * their own statistics after each step.
+ * shuffled order ({@link FeatureTable#localExamples}), one step per batch, its input masked by
+ * SpecAugment when enabled (the target stays clean); stateful layers apply their own statistics
+ * after each step.
  */
 final class LocalRounds implements EpochRounds {
 
   private final TokenizerModel model;
-  private final Iterator<INDArray> batches;
+  private final Iterator<TensorBatches.Batch> batches;
   private final long planned;
   private final int stepsPerRound;
   private final long seed;
+  private final SpecAugment.Epoch augment;
   private int skipped;
 
   LocalRounds(TokenizerModel model, FeatureTable table, String split, int batchSize,
-      long shuffleSeed, int maxSteps, int stepsPerRound, long seed) {
+      long shuffleSeed, int maxSteps, int stepsPerRound, long seed, SpecAugment.Epoch augment) {
     this.model = model;
-    this.batches = table.localBatches(split, batchSize, shuffleSeed, false);
+    this.batches = table.localExamples(split, batchSize, shuffleSeed, false);
     long all = (table.count(split) + batchSize - 1) / batchSize;
     this.planned = maxSteps == 0 ? all : Math.min(all, maxSteps);
     this.stepsPerRound = stepsPerRound;
     this.seed = seed;
+    this.augment = augment;
   }
 
   @Override
@@ -58,7 +63,9 @@ final class LocalRounds implements EpochRounds {
     long end = Math.min(planned, (long) (round + 1) * stepsPerRound);
     for (; skipped < end && batches.hasNext(); skipped++, steps++) {
       long step = model.iterations();
-      listener.batch = model.batch(batches.next(), step, new Random(seed * 1_000_003L + step));
+      TensorBatches.Batch batch = batches.next();
+      listener.batch = model.batch(augment.input(batch), batch.x(), step,
+          new Random(seed * 1_000_003L + step));
       graph.fit(listener.batch);
       for (Layer layer : graph.getLayers()) {
         if (layer instanceof StatefulLayer s) {

@@ -24,6 +24,7 @@ import org.melforge.checkpoint.CheckpointInfo;
 import org.melforge.checkpoint.Checkpoints;
 import org.melforge.checkpoint.OutputLease;
 import org.melforge.data.FeatureTable;
+import org.melforge.data.SpecAugment;
 import org.melforge.metrics.EpochMetrics;
 import org.melforge.metrics.MetricsHistory;
 import org.melforge.model.ModelSpec;
@@ -198,6 +199,14 @@ public final class TrainJob implements SparkJob<TrainResult> {
           start.table().nFrames(), start.table().splitCounts(), sharing.mode(), workers,
           options.batchSize(), workerRate, restored.map(r -> "resuming after epoch " + startEpoch
               + " round " + startRound + " from " + r.dir()).orElse("fresh start"));
+      SpecAugment augment = options.specAugment();
+      if (augment.enabled()) {
+        LOG.info("train[{}]: SpecAugment on the training inputs (targets clean): {} time mask(s)"
+                + " of up to {} frames, {} frequency mask(s) of up to {} mel bins, fill {},"
+                + " seeded by train.seed, epoch and row id", spec.preset(), augment.timeMasks(),
+            augment.timeMaskWidth(), augment.freqMasks(), augment.freqMaskWidth(),
+            augment.fillValue());
+      }
       try (SharedTrainer trainer = sharing.distributed() ? new SharedTrainer(spark.sparkContext(),
           model, sharing, workers, options.batchSize(), workerRate, options.seed()) : null) {
         for (; epoch <= options.epochs(); epoch++) {
@@ -229,11 +238,12 @@ public final class TrainJob implements SparkJob<TrainResult> {
     EpochMetrics train = new EpochMetrics(model);
     long revived = 0;
     long shuffleSeed = shuffleSeed(options.seed() * 31 + epoch);
+    SpecAugment.Epoch augment = options.specAugment().epoch(options.seed(), epoch);
     try (EpochRounds rounds = trainer != null
         ? trainer.epoch(run.table(), options.trainSplit(), shuffleSeed, options.maxBatchesPerEpoch(),
-            epoch == 1)
+            epoch == 1, augment)
         : new LocalRounds(model, run.table(), options.trainSplit(), options.batchSize(), shuffleSeed,
-            options.maxBatchesPerEpoch(), sharing.syncInterval(), options.seed())) {
+            options.maxBatchesPerEpoch(), sharing.syncInterval(), options.seed(), augment)) {
       Instant lastReport = t0;
       Instant lastCheckpoint = t0;
       for (int r = firstRound; r < rounds.rounds(); r++) {
@@ -373,6 +383,10 @@ public final class TrainJob implements SparkJob<TrainResult> {
     Preconditions.checkArgument(table.count(options.trainSplit()) > 0,
         "features table %s has no rows in train split '%s' (splits: %s)", table.path(),
         options.trainSplit(), table.splitCounts());
+    List<String> augment = options.specAugment().problems("train." + SpecAugment.SECTION,
+        table.nMels(), table.nFrames());
+    Preconditions.checkArgument(augment.isEmpty(), "features table %s (%sx%s): %s", table.path(),
+        table.nMels(), table.nFrames(), String.join("; ", augment));
     if (table.count(options.validSplit()) == 0) {
       LOG.warn("features table {} has no rows in valid split '{}': validation metrics stay empty",
           table.path(), options.validSplit());

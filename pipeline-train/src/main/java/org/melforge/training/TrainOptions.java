@@ -3,9 +3,12 @@ package org.melforge.training;
 import com.typesafe.config.Config;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.melforge.config.ConfigSchema;
+import org.melforge.config.ConfigValidationException;
 import org.melforge.config.Setting;
 import org.melforge.data.BadRows;
+import org.melforge.data.SpecAugment;
 
 /**
  * The {@code train} section: what to train on, for how long, and where checkpoints go.
@@ -27,14 +30,21 @@ import org.melforge.data.BadRows;
  * @param progressIntervalSeconds seconds between progress lines within an epoch
  * @param checkpointIntervalMinutes minutes between checkpoints within an epoch (0: only at epoch
  *     ends); checked between rounds
+ * @param specAugment masking of the training inputs ({@code train.spec-augment}); a checkpoint
+ *     written before the section existed reads as {@link SpecAugment#OFF}
  */
 public record TrainOptions(String table, String output, int epochs, int batchSize,
     double learningRate, long seed, String trainSplit, String validSplit, int maxBatchesPerEpoch,
     boolean resume, boolean overwrite, BadRows badRows, int progressIntervalSeconds,
-    double checkpointIntervalMinutes) {
+    double checkpointIntervalMinutes, SpecAugment specAugment) {
+
+  /** A missing {@code specAugment} (older checkpoints) is {@link SpecAugment#OFF}. */
+  public TrainOptions {
+    specAugment = specAugment == null ? SpecAugment.OFF : specAugment;
+  }
 
   /** The documented keys of the {@code train} section. */
-  public static final ConfigSchema SCHEMA = ConfigSchema.of("train", List.of(
+  public static final ConfigSchema SCHEMA = ConfigSchema.of("train", Stream.concat(Stream.of(
       Setting.string("table", "features tensor table folder, e.g. out/features/speech"),
       Setting.string("output", "checkpoints and metrics history folder"),
       Setting.integer("epochs", 1, 1_000_000, "epochs in total"),
@@ -51,18 +61,25 @@ public record TrainOptions(String table, String output, int epochs, int batchSiz
       Setting.integer("progress-interval-seconds", 1, 86400, "seconds between progress lines"),
       Setting.number("checkpoint-interval-minutes", 0, 1e6,
           "minutes between mid-epoch checkpoints (0: epoch ends only)")),
+      SpecAugment.SETTINGS.stream().map(s -> new Setting(SpecAugment.SECTION + "." + s.path(),
+          s.kind(), s.description(), s.min(), s.max(), s.allowed()))).toList(),
       Set.of());
 
   /** Reads and validates the {@code train} section of {@code root}. */
   public static TrainOptions from(Config root) {
     SCHEMA.validate(root);
     Config t = root.getConfig("train");
+    SpecAugment augment = SpecAugment.from(t.getConfig(SpecAugment.SECTION));
+    List<String> problems = augment.problems("train." + SpecAugment.SECTION);
+    if (!problems.isEmpty()) {
+      throw new ConfigValidationException(problems);
+    }
     return new TrainOptions(t.getString("table"), t.getString("output"), t.getInt("epochs"),
         t.getInt("batch-size"), t.getDouble("learning-rate"), t.getLong("seed"),
         t.getString("train-split"), t.getString("valid-split"), t.getInt("max-batches-per-epoch"),
         t.getBoolean("resume"), t.getBoolean("overwrite"),
         BadRows.valueOf(t.getString("bad-rows").toUpperCase(java.util.Locale.ROOT)),
         t.getInt("progress-interval-seconds"),
-        t.getDouble("checkpoint-interval-minutes"));
+        t.getDouble("checkpoint-interval-minutes"), augment);
   }
 }

@@ -102,6 +102,26 @@ class SharedTrainJobTest {
   }
 
   /**
+   * With SpecAugment on, the workers' batches are masked on the executors (the settings travel
+   * with the batcher, the rows with their valid frames): the run trains and the checkpoint
+   * records the settings.
+   */
+  @Test
+  void specAugmentTrainsOnTheExecutorsAndIsRecorded() throws IOException {
+    Path out = tmp.resolve("spec-augment");
+    TrainResult r = train(out, "train.epochs=1", "train.max-batches-per-epoch=2",
+        "train.spec-augment.enabled=true", "train.spec-augment.time-mask-width=20",
+        "train.spec-augment.freq-mask-width=10");
+    assertEquals(2, r.globalStep(), "two steps, each a batch of both workers");
+    JsonNode row = JsonLines.read(out.resolve("history.jsonl")).get(0);
+    assertTrue(Double.isFinite(row.get("train_recon").asDouble()), row.toString());
+    JsonNode info = JSON.readTree(out.resolve("epoch-0001/checkpoint.json").toFile());
+    assertEquals("shared", info.at("/sharing/mode").asText());
+    assertTrue(info.at("/train/spec_augment/enabled").asBoolean(), info.get("train").toString());
+    assertEquals(20, info.at("/train/spec_augment/time_mask_width").asInt());
+  }
+
+  /**
    * BSQ-CNN, a layer without parameters or state, trains under gradient sharing unchanged: the
    * reconstruction falls, its metrics are merged over both workers and the valid split, and the
    * checkpoint reopens to a model whose codes decode to its reconstruction.

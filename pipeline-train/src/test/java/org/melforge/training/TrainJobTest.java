@@ -330,6 +330,48 @@ class TrainJobTest {
   }
 
   @Test
+  void specAugmentTrainsOnMaskedInputsAndIsRecorded() throws IOException {
+    Path plain = twoEpochRun();
+    Path out = tmp.resolve("spec-augment");
+    String[] augment = {"train.epochs=2", "train.spec-augment.enabled=true",
+        "train.spec-augment.time-masks=2", "train.spec-augment.time-mask-width=40",
+        "train.spec-augment.freq-masks=1", "train.spec-augment.freq-mask-width=20"};
+    TrainResult result = train(VQ, speech, out, augment);
+    assertEquals(2, result.epochs());
+    List<JsonNode> rows = historyRows(out);
+    assertEquals(2, rows.size());
+    JsonNode first = rows.get(0);
+    JsonNode plainFirst = historyRows(plain).get(0);
+    double recon = first.get("train_recon").asDouble();
+    assertTrue(Double.isFinite(recon) && Double.isFinite(first.get("valid_recon").asDouble()));
+    assertNotEquals(plainFirst.get("train_recon").asDouble(), recon,
+        "same seed and rows, masked inputs: another training loss");
+    for (String epoch : List.of("epoch-0001", "epoch-0002")) {
+      JsonNode info = JSON.readTree(out.resolve(epoch).resolve(Checkpoints.INFO).toFile());
+      assertTrue(info.at("/train/spec_augment/enabled").asBoolean(), info.get("train").toString());
+      assertEquals(40, info.at("/train/spec_augment/time_mask_width").asInt());
+      assertEquals(1, info.at("/train/spec_augment/freq_masks").asInt());
+    }
+    JsonNode plainInfo = JSON.readTree(plain.resolve("epoch-0001").resolve(Checkpoints.INFO).toFile());
+    assertFalse(plainInfo.at("/train/spec_augment/enabled").asBoolean(true));
+    CheckpointInfo restored = Checkpoints.read(
+        new org.apache.hadoop.fs.Path(out.resolve("epoch-0002").toUri()), hadoop).info();
+    assertEquals(TrainOptions.from(config(VQ, speech, out, augment)).specAugment(),
+        restored.train(TrainOptions.class).specAugment());
+  }
+
+  @Test
+  void specAugmentWiderThanTheTableIsRefused() {
+    Path out = tmp.resolve("spec-augment-too-wide");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> train("vqvae-80x128-tiny", nsynth, out, "train.epochs=1",
+            "train.spec-augment.enabled=true", "train.spec-augment.freq-mask-width=81"));
+    assertTrue(e.getMessage().contains("train.spec-augment.freq-mask-width: 81 is wider than the"
+        + " table's 80 mel bins"), e.getMessage());
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
   void emptyTrainSplitIsRefusedWithTheSplitCounts() {
     Path out = tmp.resolve("empty-split");
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
