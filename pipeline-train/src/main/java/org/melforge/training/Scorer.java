@@ -3,11 +3,15 @@ package org.melforge.training;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.Partitioner;
@@ -16,6 +20,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.unsafe.types.UTF8String;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.melforge.data.FeatureTable;
@@ -137,44 +142,69 @@ public final class Scorer implements AutoCloseable {
   }
 
   /**
-   * The rows of {@code split} (id, shape, valid frames and tensor) in id order, numbered and dealt into
-   * partitions at batch boundaries: a sort by id (a total order, the same for any layout of the
-   * table), then each row's position decides its batch and a batch's partition.
+   * The rows of {@code split} (id, shape, valid frames and tensor) in id order, dealt into
+   * partitions at batch boundaries: each partition holds a run of whole consecutive batches, about
+   * equal in number, and its rows sorted by id. Only the ids are sorted across the split (a total
+   * order, Spark SQL's, the same for any layout of the table) to find each partition's first id;
+   * the tensors then move once, to the partition of their id's range.
    */
   private JavaRDD<Row> inBatchOrder(FeatureTable table, String split) {
-    Dataset<Row> rows = table.split(split)
-        .select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES, TensorTable.VALID_FRAMES,
-            TensorTable.TENSOR)
-        .orderBy(TensorTable.ID);
+    Dataset<Row> rows = table.split(split);
     long batches = Math.max(1, (table.count(split) + batchSize - 1) / batchSize);
     int partitions = (int) Math.min(batches, jsc.defaultParallelism());
-    return rows.javaRDD().zipWithIndex()
-        .mapToPair(rowAndPosition -> new Tuple2<>(rowAndPosition._2(), rowAndPosition._1()))
-        .repartitionAndSortWithinPartitions(new BatchRanges(batchSize, batches, partitions))
+    IdRanges ranges = new IdRanges(firstIds(rows, batches, partitions));
+    return rows.select(TensorTable.ID, TensorTable.N_MELS, TensorTable.N_FRAMES,
+            TensorTable.VALID_FRAMES, TensorTable.TENSOR)
+        .javaRDD()
+        .mapToPair(row -> new Tuple2<>(row.<String>getAs(TensorTable.ID), row))
+        .repartitionAndSortWithinPartitions(ranges, IdRanges.ORDER)
         .values();
   }
 
-  /** Partitions row positions into runs of whole consecutive batches, about equal in number. */
-  private static final class BatchRanges extends Partitioner {
-    private final int batchSize;
-    private final long batches;
-    private final int partitions;
+  /**
+   * The id of the first row of partitions 1 to {@code partitions - 1}, where partition k starts at
+   * the first batch b with {@code b * partitions / batches >= k}; none for one partition.
+   */
+  private List<String> firstIds(Dataset<Row> rows, long batches, int partitions) {
+    if (partitions == 1) {
+      return List.of();
+    }
+    Set<Long> starts = new HashSet<>();
+    for (long k = 1; k < partitions; k++) {
+      starts.add((k * batches + partitions - 1) / partitions * batchSize);
+    }
+    List<String> ids = new ArrayList<>(rows.select(TensorTable.ID).orderBy(TensorTable.ID)
+        .javaRDD().zipWithIndex()
+        .filter(idAndPosition -> starts.contains(idAndPosition._2()))
+        .map(idAndPosition -> idAndPosition._1().getString(0))
+        .collect());
+    ids.sort(IdRanges.ORDER);
+    return ids;
+  }
 
-    BatchRanges(int batchSize, long batches, int partitions) {
-      this.batchSize = batchSize;
-      this.batches = batches;
-      this.partitions = partitions;
+  /**
+   * Partitions ids by range: partition k holds the ids from the k-th first id (inclusive) to the
+   * next; ids compare as Spark SQL orders strings (their UTF-8 bytes, unsigned).
+   */
+  private static final class IdRanges extends Partitioner {
+    static final Comparator<String> ORDER = (Comparator<String> & Serializable) (a, b) ->
+        UTF8String.fromString(a).compareTo(UTF8String.fromString(b));
+
+    private final List<String> firstIds;
+
+    IdRanges(List<String> firstIds) {
+      this.firstIds = firstIds;
     }
 
     @Override
     public int numPartitions() {
-      return partitions;
+      return firstIds.size() + 1;
     }
 
     @Override
-    public int getPartition(Object position) {
-      long batch = (Long) position / batchSize;
-      return (int) Math.min(partitions - 1, batch * partitions / batches);
+    public int getPartition(Object id) {
+      int i = Collections.binarySearch(firstIds, (String) id, ORDER);
+      return i >= 0 ? i + 1 : -i - 1;
     }
   }
 

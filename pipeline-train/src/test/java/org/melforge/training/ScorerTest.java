@@ -119,7 +119,14 @@ class ScorerTest {
       }).collect();
       perPartition.forEach(seen::addAll);
       partitions = perPartition.size();
+      for (List<String> ids : perPartition.subList(0, partitions - 1)) {
+        assertEquals(0, ids.size() % BATCH, "a partition ends at a batch boundary: " + ids.size());
+      }
     }
+    assertTrue(partitions > 1, "the test needs several partitions, got " + partitions);
+    List<String> sorted = table.split("train").select(TensorTable.ID).orderBy(TensorTable.ID)
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    assertEquals(sorted, seen, "the batches follow Spark SQL's id order across partitions");
     assertEquals(tensors.size(), seen.size(), "rows scored");
     assertEquals(tensors.keySet(), new java.util.HashSet<>(seen), "every row once");
     long models = Scorer.modelsBuilt() - built;
