@@ -39,7 +39,7 @@ last_valid() { tail -1 "$1/history.jsonl" | python3 -c 'import json,sys; print(j
 completed() { [[ -f "$1/history.jsonl" ]] && [[ "$(wc -l < "$1/history.jsonl")" -ge "$EPOCHS" ]]; }
 printf "%-20s %5s %12s %12s %8s\n" preset seed single_W*B "${TAG}_WxB" ratio
 for preset in $PRESETS; do
-  table="$OUT/features/speech"; [[ "$preset" == timbre-vae-tiny || "$preset" == vqvae-80x128-tiny ]] && table="$OUT/features/nsynth"
+  table="$OUT/features/speech"; [[ "$preset" == timbre-vae-tiny || "$preset" == *80x128* ]] && table="$OUT/features/nsynth"
   singles=() shareds=()
   for seed in $SEEDS; do
     common=(--preset "$preset" --table "$table" --epochs "$EPOCHS" train.seed="$seed" train.progress-interval-seconds=600 ${STUDY_COMMON:-})
