@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.melforge.bottleneck.BinarySphericalQuantizer;
 import org.melforge.model.layers.AuxiliaryLoss;
 import org.melforge.model.layers.ChannelSlice;
@@ -23,6 +24,13 @@ final class BsqCnn implements Architecture {
   private final ModelSpec s;
   private final BsqSpec bsq;
 
+  /**
+   * The projection's initial bias. Not zero: the encoder ends in a ReLU, and where all its
+   * channels are zero a zero bias gives z = 0, whose normalisation z / ||z|| has no gradient
+   * (NaN in the first step; seen with the tiny preset at batch 8 and 12).
+   */
+  static final double PROJECTION_BIAS = 0.01;
+
   BsqCnn(ModelSpec spec) {
     this.s = spec;
     this.bsq = spec.bsq();
@@ -34,7 +42,9 @@ final class BsqCnn implements Architecture {
         .setInputTypes(InputType.convolutional(s.nMels(), s.nFrames(), 1));
     String x = VqVae.encoder(g, "x", bsq.numHiddens(), bsq.numResidualLayers(),
         bsq.numResidualHiddens());
-    x = Blocks.conv(g, "pre_bsq", x, bsq.bits(), 1, 1, 0, IDENTITY);
+    g.addLayer("pre_bsq", new ConvolutionLayer.Builder(1, 1).nOut(bsq.bits()).activation(IDENTITY)
+        .biasInit(PROJECTION_BIAS).build(), x);
+    x = "pre_bsq";
     g.addLayer(BSQ, bsq.quantizer(s.nMels() / 4, s.nFrames() / 4), x);
     g.addVertex("bsq_q", ChannelSlice.range(0, bsq.bits()), BSQ);
     g.addVertex("bsq_map", ChannelSlice.range(2 * bsq.bits(), 1), BSQ);
